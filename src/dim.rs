@@ -1,0 +1,222 @@
+//! Dimensions: the types that stand for a matrix's number of rows or columns.
+//!
+//! A dimension is either *static*, its size fixed by its type, or [`Dyn`], its size known only at run
+//! time. Static dimensions come in three spellings, all interchangeable in every API:
+//!
+//! - [`Const<N>`]: a const generic, `Const<128>`;
+//! - typenum's unsigned integers: `typenum::U128`;
+//! - named dimensions made with [`dim!`](crate::dim!): `dim!(pub Batch = 128);`. Two named dimensions
+//!   are different types even when their sizes agree, so a product that would be wrong only by a
+//!   transpose on a square shape is still rejected.
+//!
+//! Whether two dimensions may meet in a product is decided in one place: [`SameDim`].
+
+use core::fmt::Debug;
+
+use generic_array::{ArrayLength, GenericArray};
+use typenum::{Bit, UInt, UTerm, Unsigned};
+
+/// A matrix dimension: a number of rows or columns, carried as a value.
+///
+/// Static dimensions are zero-sized; [`Dyn`] holds a `usize`. Implement it through
+/// [`dim!`](crate::dim!) rather than by hand.
+pub trait Dim: Copy + Debug + Send + Sync + 'static {
+    /// The size the type fixes, or `None` for [`Dyn`].
+    const FIXED: Option<usize>;
+
+    /// The size this dimension stands for.
+    fn size(self) -> usize;
+
+    /// The dimension of size `n`, or `None` when `Self` is static and fixes another size.
+    ///
+    /// ```
+    /// use shapegrad::{Const, Dim, Dyn};
+    /// assert_eq!(Const::<3>::from_size(3), Some(Const::<3>));
+    /// assert_eq!(Const::<3>::from_size(4), None);
+    /// assert_eq!(Dyn::from_size(4), Some(Dyn(4)));
+    /// ```
+    fn from_size(n: usize) -> Option<Self>;
+}
+
+/// A dimension whose size is part of its type.
+///
+/// `Array<T>` is the array type with exactly `SIZE` elements, which makes matrix literals checked
+/// at compile time: `[T; N]` for [`Const<N>`] and named dimensions, `GenericArray<T, U>` for typenum.
+pub trait StaticDim: Dim + Default {
+    /// The size, known at compile time.
+    const SIZE: usize;
+    /// An array of exactly `SIZE` elements of `T`.
+    type Array<T>: AsRef<[T]>;
+}
+
+/// A dimension whose size is the const generic `N`: `Const<3>` is three rows or columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Const<const N: usize>;
+
+impl<const N: usize> Dim for Const<N> {
+    const FIXED: Option<usize> = Some(N);
+    #[inline]
+    fn size(self) -> usize {
+        N
+    }
+    #[inline]
+    fn from_size(n: usize) -> Option<Self> {
+        (n == N).then_some(Const)
+    }
+}
+
+impl<const N: usize> StaticDim for Const<N> {
+    const SIZE: usize = N;
+    type Array<T> = [T; N];
+}
+
+/// A dimension whose size is known only at run time.
+///
+/// Products that meet a `Dyn` dimension are checked when they run: `try_matmul` returns a
+/// [`ShapeError`](crate::ShapeError), `matmul` panics with the same message.
+///
+/// ```
+/// use shapegrad::{Dim, Dyn};
+/// assert_eq!(Dyn(5).size(), 5);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Dyn(pub usize);
+
+impl Dim for Dyn {
+    const FIXED: Option<usize> = None;
+    #[inline]
+    fn size(self) -> usize {
+        self.0
+    }
+    #[inline]
+    fn from_size(n: usize) -> Option<Self> {
+        Some(Dyn(n))
+    }
+}
+
+impl Dim for UTerm {
+    const FIXED: Option<usize> = Some(0);
+    #[inline]
+    fn size(self) -> usize {
+        0
+    }
+    #[inline]
+    fn from_size(n: usize) -> Option<Self> {
+        (n == 0).then_some(UTerm)
+    }
+}
+
+impl StaticDim for UTerm {
+    const SIZE: usize = 0;
+    type Array<T> = GenericArray<T, UTerm>;
+}
+
+impl<U: Unsigned + Send + Sync + Debug, B: Bit + Send + Sync + Debug> Dim for UInt<U, B> {
+    const FIXED: Option<usize> = Some(<Self as Unsigned>::USIZE);
+    #[inline]
+    fn size(self) -> usize {
+        <Self as Unsigned>::USIZE
+    }
+    #[inline]
+    fn from_size(n: usize) -> Option<Self> {
+        (n == <Self as Unsigned>::USIZE).then(Self::default)
+    }
+}
+
+impl<U: Unsigned + Send + Sync + Debug, B: Bit + Send + Sync + Debug> StaticDim for UInt<U, B>
+where
+    UInt<U, B>: ArrayLength,
+{
+    const SIZE: usize = <Self as Unsigned>::USIZE;
+    type Array<T> = GenericArray<T, Self>;
+}
+
+/// Proof that a left operand's columns `Self` meet a right operand's rows `Rhs` in a product.
+///
+/// This is the one place shape agreement is decided. It holds when `Self` and `Rhs` are the same
+/// type, and when one of them is [`Dyn`]: then the sizes are compared at run time.
+#[diagnostic::on_unimplemented(
+    message = "inner dimensions `{Self}` and `{Rhs}` differ",
+    label = "the right operand has `{Rhs}` rows, but the left operand has `{Self}` columns",
+    note = "a product needs the left operand's columns and the right operand's rows to be one dimension",
+    note = "if an operand should be transposed, call `.t()` on it: a zero-copy view with rows and columns swapped"
+)]
+pub trait SameDim<Rhs: Dim>: Dim {}
+
+impl<D: Dim> SameDim<D> for D {}
+
+#[diagnostic::do_not_recommend]
+impl<D: StaticDim> SameDim<Dyn> for D {}
+
+#[diagnostic::do_not_recommend]
+impl<D: StaticDim> SameDim<D> for Dyn {}
+
+/// Declares named dimensions: zero-sized types with a fixed size and a name of their own.
+///
+/// Two named dimensions are different types even when their sizes agree, so `Matrix<In, Out>`
+/// and `Matrix<Out, In>` never mix up, even for a square layer.
+///
+/// ```
+/// use shapegrad::{dim, Dim, Matrix};
+///
+/// dim!(pub Batch = 4);
+/// dim!(In = 3, Out = 3);
+///
+/// let x = Matrix::<Batch, In>::ones();
+/// let w = Matrix::<In, Out>::ones();
+/// let y: Matrix<Batch, Out> = x.matmul(&w);
+/// assert_eq!((y.rows(), y.cols()), (4, 3));
+/// assert_eq!(In.size(), Out.size()); // same size, different types
+/// ```
+#[macro_export]
+macro_rules! dim {
+    ($($vis:vis $name:ident = $size:literal),+ $(,)?) => {
+        $(
+            #[doc = concat!("Named dimension `", stringify!($name), "` of size ", stringify!($size), ".")]
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+            $vis struct $name;
+
+            impl $crate::Dim for $name {
+                const FIXED: ::core::option::Option<usize> = ::core::option::Option::Some($size);
+                #[inline]
+                fn size(self) -> usize {
+                    $size
+                }
+                #[inline]
+                fn from_size(n: usize) -> ::core::option::Option<Self> {
+                    (n == $size).then_some($name)
+                }
+            }
+
+            impl $crate::StaticDim for $name {
+                const SIZE: usize = $size;
+                type Array<T> = [T; $size];
+            }
+        )+
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typenum::{U0, U3, U128};
+
+    #[test]
+    fn sizes_of_every_kind_of_dim() {
+        crate::dim!(Rows = 7);
+        assert_eq!(Const::<5>.size(), 5);
+        assert_eq!(U128::default().size(), 128);
+        assert_eq!(U0::default().size(), 0);
+        assert_eq!(<U3 as StaticDim>::SIZE, 3);
+        assert_eq!(Rows.size(), 7);
+        assert_eq!(Dyn(9).size(), 9);
+    }
+
+    #[test]
+    fn from_size_accepts_only_the_fixed_size() {
+        assert!(U3::from_size(3).is_some());
+        assert!(U3::from_size(2).is_none());
+        assert!(UTerm::from_size(0).is_some());
+        assert!(UTerm::from_size(1).is_none());
+    }
+}

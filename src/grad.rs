@@ -1,0 +1,136 @@
+//! The typed backward pass of a product.
+//!
+//! For `Y = X · A` with `X: I × K`, `A: K × J` and a loss `l`, the seed article derives
+//!
+//! ```text
+//! dl/dX = dl/dY · Aᵀ    (I × J)(J × K) = I × K
+//! dl/dA = Xᵀ · dl/dY    (K × I)(I × J) = K × J
+//! ```
+//!
+//! [`MatMul`] computes `Y` and keeps views of `X` and `A`; its backward methods are written with
+//! the same typed `matmul` and `.t()` that users call, so a dropped transpose in this file is a
+//! compile error, exactly as it would be in user code.
+
+use crate::{Dim, IntoView, MatRef, Matrix, RhsFor, Scalar, ShapeError};
+
+/// The gradients of both operands of a product: `dx` has the shape of `X`, `da` the shape of `A`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grads<I: Dim, K: Dim, J: Dim, T: Scalar = f32> {
+    /// `dl/dX = dY · Aᵀ`, `I × K`.
+    pub dx: Matrix<I, K, T>,
+    /// `dl/dA = Xᵀ · dY`, `K × J`.
+    pub da: Matrix<K, J, T>,
+}
+
+/// A forward product `Y = X · A` that remembers its operands, so it can be asked for its backward.
+///
+/// ```
+/// use shapegrad::{dim, Grads, MatMul, Matrix};
+/// dim!(I = 2, K = 3, J = 4);
+///
+/// let x = Matrix::<I, K>::rand(1);
+/// let a = Matrix::<K, J>::rand(2);
+/// let mm = MatMul::forward(&x, &a);
+/// let y: &Matrix<I, J> = mm.output();
+///
+/// // l = sum(Y), so dl/dY is all ones.
+/// let dy = Matrix::<I, J>::ones();
+/// let Grads { dx, da } = mm.backward(&dy);
+/// let (dx, da): (Matrix<I, K>, Matrix<K, J>) = (dx, da);
+/// // Row sums of A are the gradient of every row of X.
+/// let row0: f32 = (0..4).map(|j| a[(0, j)]).sum();
+/// assert!((dx[(1, 0)] - row0).abs() < 1e-6);
+/// # let _ = (y, da);
+/// ```
+#[derive(Clone, Debug)]
+pub struct MatMul<'a, I: Dim, K: Dim, J: Dim, T: Scalar = f32> {
+    x: MatRef<'a, I, K, T>,
+    a: MatRef<'a, K, J, T>,
+    y: Matrix<I, J, T>,
+}
+
+impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
+    /// Computes `Y = X · A` and keeps views of `x` and `a` for the backward pass.
+    ///
+    /// When `A`'s row dimension is [`Dyn`](crate::Dyn) and `X`'s column dimension static (or the
+    /// other way round), the sizes are compared at run time, and the gradient of `A` takes `X`'s
+    /// column dimension type.
+    ///
+    /// # Panics
+    /// When a [`Dyn`](crate::Dyn) inner dimension disagrees; see [`try_forward`](Self::try_forward).
+    #[track_caller]
+    pub fn forward<X, A>(x: X, a: A) -> Self
+    where
+        X: IntoView<'a, T, Rows = I, Cols = K>,
+        A: RhsFor<'a, K, T, Cols = J>,
+    {
+        Self::try_forward(x, a).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Like [`forward`](Self::forward), but a run-time disagreement of [`Dyn`](crate::Dyn) inner
+    /// dimensions is a [`ShapeError::Inner`] instead of a panic.
+    pub fn try_forward<X, A>(x: X, a: A) -> Result<Self, ShapeError>
+    where
+        X: IntoView<'a, T, Rows = I, Cols = K>,
+        A: RhsFor<'a, K, T, Cols = J>,
+    {
+        let x = x.into_view();
+        let y = x.try_matmul(a)?;
+        let a = a.into_view().try_with_rows::<K>()?;
+        Ok(MatMul { x, a, y })
+    }
+
+    /// `Y = X · A`.
+    pub fn output(&self) -> &Matrix<I, J, T> {
+        &self.y
+    }
+
+    /// `Y = X · A`, by value.
+    pub fn into_output(self) -> Matrix<I, J, T> {
+        self.y
+    }
+
+    /// Both gradients from `dy = dl/dY`: `dx = dY · Aᵀ` and `da = Xᵀ · dY`.
+    ///
+    /// # Panics
+    /// When `dy` is not `I × J` at run time (possible only with [`Dyn`](crate::Dyn) dimensions).
+    #[track_caller]
+    pub fn backward(&self, dy: &Matrix<I, J, T>) -> Grads<I, K, J, T> {
+        Grads {
+            dx: self.backward_x(dy),
+            da: self.backward_a(dy),
+        }
+    }
+
+    /// Only `dl/dX = dY · Aᵀ`: for when `A` is constant, or frozen weights.
+    ///
+    /// # Panics
+    /// When `dy` is not `I × J` at run time (possible only with [`Dyn`](crate::Dyn) dimensions).
+    #[track_caller]
+    pub fn backward_x(&self, dy: &Matrix<I, J, T>) -> Matrix<I, K, T> {
+        self.check_dy(dy);
+        dy.matmul(self.a.t())
+    }
+
+    /// Only `dl/dA = Xᵀ · dY`: for when `X` is data, the usual case for a first layer.
+    ///
+    /// # Panics
+    /// When `dy` is not `I × J` at run time (possible only with [`Dyn`](crate::Dyn) dimensions).
+    #[track_caller]
+    pub fn backward_a(&self, dy: &Matrix<I, J, T>) -> Matrix<K, J, T> {
+        self.check_dy(dy);
+        self.x.t().matmul(dy)
+    }
+
+    #[track_caller]
+    fn check_dy(&self, dy: &Matrix<I, J, T>) {
+        if (dy.rows(), dy.cols()) != (self.y.rows(), self.y.cols()) {
+            let e = ShapeError::Mismatch {
+                op: "backward: dY must have the shape of Y",
+                expected: (self.y.rows(), self.y.cols()),
+                given: (dy.rows(), dy.cols()),
+            };
+            panic!("{e}");
+        }
+    }
+}

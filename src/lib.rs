@@ -1,0 +1,26 @@
+#![doc = include_str!("../README.md")]
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+mod backend;
+pub mod dim;
+mod error;
+mod grad;
+mod matmul;
+mod matrix;
+mod rng;
+mod scalar;
+mod view;
+
+pub use dim::{Const, Dim, Dyn, SameDim, StaticDim};
+pub use error::ShapeError;
+pub use grad::{Grads, MatMul};
+pub use matrix::Matrix;
+pub use scalar::Scalar;
+pub use view::{IntoView, MatRef, RhsFor};
+
+/// typenum, re-exported so its dimensions (`shapegrad::typenum::U128`) match shapegrad's version.
+pub use typenum;
+
+/// generic-array, re-exported for typenum-sized literals (`shapegrad::generic_array::arr!`).
+pub use generic_array;

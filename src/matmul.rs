@@ -1,0 +1,110 @@
+//! Products: `matmul`, `try_matmul` and `*` on matrices and views.
+//!
+//! Each method checks what the types could not (sizes of [`Dyn`](crate::Dyn) dimensions),
+//! allocates the output and makes one call to the kernel. Inner dimensions are tied by
+//! [`SameDim`], so `Matrix<I, K>` times `Matrix<K2, J>` compiles only when `K` and `K2` agree.
+
+use core::ops::Mul;
+
+use crate::{Dim, IntoView, MatRef, Matrix, RhsFor, SameDim, Scalar, ShapeError, backend};
+
+impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
+    /// The product `self · rhs`, or a [`ShapeError::Inner`] when a [`Dyn`](crate::Dyn) inner
+    /// dimension disagrees at run time. Fully static products always succeed.
+    ///
+    /// ```
+    /// use shapegrad::{Const, Dyn, Matrix};
+    /// let x = Matrix::<Const<2>, Dyn>::zeros_with(Const, Dyn(3));
+    /// let a = Matrix::<Const<4>, Const<5>>::zeros();
+    /// let err = x.try_matmul(&a).unwrap_err();
+    /// assert!(err.to_string().starts_with("inner dimensions differ: the left operand is 2×3"));
+    /// ```
+    pub fn try_matmul<B>(&self, rhs: B) -> Result<Matrix<I, B::Cols, T>, ShapeError>
+    where
+        B: RhsFor<'a, K, T>,
+    {
+        let rhs = rhs.into_view();
+        if self.cols() != rhs.rows() {
+            return Err(ShapeError::Inner {
+                lhs: (self.rows(), self.cols()),
+                rhs: (rhs.rows(), rhs.cols()),
+            });
+        }
+        let mut out = Matrix::zeros_with(self.dims().0, rhs.dims().1);
+        backend::gemm(out.as_mut_slice(), self.erase(), rhs.erase(), T::ONE, false);
+        Ok(out)
+    }
+
+    /// The product `self · rhs`: `I × K` times `K × J` is `I × J`.
+    ///
+    /// # Panics
+    /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time, with the message of
+    /// [`try_matmul`](Self::try_matmul). Static dimensions are checked at compile time instead.
+    #[track_caller]
+    pub fn matmul<B>(&self, rhs: B) -> Matrix<I, B::Cols, T>
+    where
+        B: RhsFor<'a, K, T>,
+    {
+        self.try_matmul(rhs).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
+    /// The product `self · rhs`, or a [`ShapeError::Inner`] when a [`Dyn`](crate::Dyn) inner
+    /// dimension disagrees at run time.
+    pub fn try_matmul<'a, B>(&'a self, rhs: B) -> Result<Matrix<I, B::Cols, T>, ShapeError>
+    where
+        B: RhsFor<'a, K, T>,
+    {
+        self.view().try_matmul(rhs)
+    }
+
+    /// The product `self · rhs`: `I × K` times `K × J` is `I × J`. The right operand may be a
+    /// matrix (`&a`) or a view (`a.t()`); a transposed view reaches the kernel as strides.
+    ///
+    /// ```
+    /// use shapegrad::{dim, Matrix};
+    /// dim!(Batch = 8, In = 4, Out = 2);
+    ///
+    /// let x = Matrix::<Batch, In>::rand(1);
+    /// let w = Matrix::<In, Out>::rand(2);
+    /// let y: Matrix<Batch, Out> = x.matmul(&w);
+    /// let dy = Matrix::<Batch, Out>::ones();
+    /// let dx: Matrix<Batch, In> = dy.matmul(w.t());
+    /// # let _ = (y, dx);
+    /// ```
+    ///
+    /// # Panics
+    /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time.
+    #[track_caller]
+    pub fn matmul<'a, B>(&'a self, rhs: B) -> Matrix<I, B::Cols, T>
+    where
+        B: RhsFor<'a, K, T>,
+    {
+        self.view().matmul(rhs)
+    }
+}
+
+/// `lhs * rhs` for every pairing of `&Matrix` and `MatRef`: the same product as `matmul`.
+macro_rules! mul_impls {
+    ($(($lhs:ty, $rhs:ty)),+ $(,)?) => {$(
+        impl<'l, 'r, I: Dim, K: Dim, K2: Dim, J: Dim, T: Scalar> Mul<$rhs> for $lhs
+        where
+            K: SameDim<K2>,
+        {
+            type Output = Matrix<I, J, T>;
+
+            #[track_caller]
+            fn mul(self, rhs: $rhs) -> Matrix<I, J, T> {
+                self.into_view().matmul(rhs)
+            }
+        }
+    )+};
+}
+
+mul_impls!(
+    (&'l Matrix<I, K, T>, &'r Matrix<K2, J, T>),
+    (&'l Matrix<I, K, T>, MatRef<'r, K2, J, T>),
+    (MatRef<'l, I, K, T>, &'r Matrix<K2, J, T>),
+    (MatRef<'l, I, K, T>, MatRef<'r, K2, J, T>),
+);

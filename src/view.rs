@@ -1,0 +1,218 @@
+//! [`MatRef`]: a borrowed, strided, zero-copy view of a matrix; `.t()` swaps its dimensions.
+
+use core::fmt;
+
+use crate::{Dim, Matrix, Scalar};
+
+/// A borrowed view of an `R × C` matrix: a slice, the two dimensions and a stride for each.
+///
+/// Views come from [`Matrix::view`] and [`Matrix::t`]; transposing a view only swaps its
+/// dimensions and strides, so `x.t()` costs nothing and reaches the GEMM kernel as strides.
+/// Views take part in [`matmul`](MatRef::matmul) and `*` exactly like owned matrices.
+///
+/// ```
+/// use shapegrad::{Const, Matrix};
+///
+/// let x = Matrix::from_array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]); // 2×3
+/// let xt = x.t(); // a 3×2 view of the same buffer
+/// assert_eq!((xt.rows(), xt.cols()), (3, 2));
+/// assert_eq!(xt.get(2, 0), Some(3.0));
+/// let gram: Matrix<Const<3>, Const<3>> = xt.matmul(&x);
+/// assert_eq!(gram.get(0, 0), Some(1.0 * 1.0 + 4.0 * 4.0));
+/// ```
+pub struct MatRef<'a, R: Dim, C: Dim, T: Scalar = f32> {
+    // Invariant: when rows > 0 and cols > 0, (rows-1)*row_stride + (cols-1)*col_stride < data.len().
+    data: &'a [T],
+    rows: R,
+    cols: C,
+    row_stride: usize,
+    col_stride: usize,
+}
+
+impl<R: Dim, C: Dim, T: Scalar> Clone for MatRef<'_, R, C, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R: Dim, C: Dim, T: Scalar> Copy for MatRef<'_, R, C, T> {}
+
+impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
+    /// A row-major view of `data` as an `rows × cols` matrix.
+    ///
+    /// # Errors
+    /// [`ShapeError::Length`](crate::ShapeError::Length) when `data.len()` is not `rows × cols`.
+    ///
+    /// ```
+    /// use shapegrad::{Const, Dyn, MatRef};
+    /// let buf = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+    /// let v = MatRef::try_from_slice(Dyn(3), Const::<2>, &buf).unwrap();
+    /// assert_eq!(v.get(2, 1), Some(6.0));
+    /// assert!(MatRef::try_from_slice(Dyn(4), Const::<2>, &buf).is_err());
+    /// ```
+    pub fn try_from_slice(rows: R, cols: C, data: &'a [T]) -> Result<Self, crate::ShapeError> {
+        crate::matrix::check_len(rows.size(), cols.size(), data.len())?;
+        Ok(Self::row_major(data, rows, cols))
+    }
+
+    /// A row-major view; `data.len()` must already equal `rows × cols`.
+    pub(crate) fn row_major(data: &'a [T], rows: R, cols: C) -> Self {
+        debug_assert_eq!(data.len(), rows.size() * cols.size());
+        MatRef {
+            data,
+            rows,
+            cols,
+            row_stride: cols.size(),
+            col_stride: 1,
+        }
+    }
+
+    /// Number of rows.
+    #[inline]
+    pub fn rows(&self) -> usize {
+        self.rows.size()
+    }
+
+    /// Number of columns.
+    #[inline]
+    pub fn cols(&self) -> usize {
+        self.cols.size()
+    }
+
+    /// The dimensions as values: zero-sized for static dimensions.
+    #[inline]
+    pub fn dims(&self) -> (R, C) {
+        (self.rows, self.cols)
+    }
+
+    /// Distance in elements between consecutive rows.
+    #[inline]
+    pub fn row_stride(&self) -> usize {
+        self.row_stride
+    }
+
+    /// Distance in elements between consecutive columns.
+    #[inline]
+    pub fn col_stride(&self) -> usize {
+        self.col_stride
+    }
+
+    /// The underlying buffer, which the strides index into.
+    #[inline]
+    pub(crate) fn data(&self) -> &'a [T] {
+        self.data
+    }
+
+    /// The element at row `i`, column `j`, or `None` when out of range.
+    #[inline]
+    pub fn get(&self, i: usize, j: usize) -> Option<T> {
+        (i < self.rows() && j < self.cols())
+            .then(|| self.data[i * self.row_stride + j * self.col_stride])
+    }
+
+    /// The transpose, as a view of the same data: `C × R`, no copy.
+    #[inline]
+    pub fn t(self) -> MatRef<'a, C, R, T> {
+        MatRef {
+            data: self.data,
+            rows: self.cols,
+            cols: self.rows,
+            row_stride: self.col_stride,
+            col_stride: self.row_stride,
+        }
+    }
+
+    /// The same view with both dimensions [`Dyn`](crate::Dyn): what the kernel takes.
+    #[inline]
+    pub(crate) fn erase(self) -> MatRef<'a, crate::Dyn, crate::Dyn, T> {
+        MatRef {
+            data: self.data,
+            rows: crate::Dyn(self.rows()),
+            cols: crate::Dyn(self.cols()),
+            row_stride: self.row_stride,
+            col_stride: self.col_stride,
+        }
+    }
+
+    /// The same view with its row dimension retyped, after a run-time check of its size.
+    pub(crate) fn try_with_rows<R2: Dim>(self) -> Result<MatRef<'a, R2, C, T>, crate::ShapeError> {
+        Ok(MatRef {
+            data: self.data,
+            rows: crate::matrix::retype(self.rows, "rows")?,
+            cols: self.cols,
+            row_stride: self.row_stride,
+            col_stride: self.col_stride,
+        })
+    }
+
+    /// Copies the view into an owned, row-major matrix.
+    pub fn to_matrix(&self) -> Matrix<R, C, T> {
+        Matrix::from_fn_with(self.rows, self.cols, |i, j| {
+            self.data[i * self.row_stride + j * self.col_stride]
+        })
+    }
+}
+
+impl<R: Dim, C: Dim, T: Scalar> fmt::Debug for MatRef<'_, R, C, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::matrix::debug_rows(f, "MatRef", self.rows(), self.cols(), |i, j| {
+            self.data[i * self.row_stride + j * self.col_stride]
+        })
+    }
+}
+
+/// Anything that can become a view of a matrix of `T`: `&Matrix`, [`MatRef`] and `&MatRef`.
+///
+/// Products take their right operand through this trait, so `x.matmul(&a)` and `x.matmul(a.t())`
+/// are the same call. The dimensions are associated types: they come from the operand itself,
+/// which lets the compiler name both sides of a mismatch in its error.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a matrix operand",
+    label = "expected `&Matrix<_, _>` or a view such as `m.t()`",
+    note = "products borrow their operands: pass `&m`, `m.view()` or `m.t()`"
+)]
+pub trait IntoView<'a, T: Scalar>: Copy {
+    /// The row dimension.
+    type Rows: Dim;
+    /// The column dimension.
+    type Cols: Dim;
+    /// The view.
+    fn into_view(self) -> MatRef<'a, Self::Rows, Self::Cols, T>;
+}
+
+/// A right operand whose rows meet `K`, the left operand's columns: any [`IntoView`] whose
+/// `Rows` satisfy [`SameDim`](crate::SameDim) with `K`. Never implemented by hand; the blanket
+/// impl covers every operand, and its one condition is where a mismatch is reported.
+pub trait RhsFor<'a, K: Dim, T: Scalar>: IntoView<'a, T> {}
+
+impl<'a, K: Dim, T: Scalar, B: IntoView<'a, T>> RhsFor<'a, K, T> for B where
+    K: crate::SameDim<B::Rows>
+{
+}
+
+impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for &'a Matrix<R, C, T> {
+    type Rows = R;
+    type Cols = C;
+    #[inline]
+    fn into_view(self) -> MatRef<'a, R, C, T> {
+        self.view()
+    }
+}
+
+impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for MatRef<'a, R, C, T> {
+    type Rows = R;
+    type Cols = C;
+    #[inline]
+    fn into_view(self) -> MatRef<'a, R, C, T> {
+        self
+    }
+}
+
+impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for &MatRef<'a, R, C, T> {
+    type Rows = R;
+    type Cols = C;
+    #[inline]
+    fn into_view(self) -> MatRef<'a, R, C, T> {
+        *self
+    }
+}
