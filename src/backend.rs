@@ -39,6 +39,10 @@ pub(crate) fn gemm<T: Scalar>(
         }
         return;
     }
+    let parallelism = match crate::threads::threads_for(m, n, k) {
+        1 => gemm::Parallelism::None,
+        t => gemm::Parallelism::Rayon(t),
+    };
     // Strides index within slices, whose lengths never exceed isize::MAX: the casts are lossless.
     let stride = |s: usize| s as isize;
     // SAFETY: `gemm::gemm` reads `lhs` at offsets i·rs + p·cs for i < m, p < k, `rhs` at p·rs + j·cs
@@ -67,7 +71,7 @@ pub(crate) fn gemm<T: Scalar>(
             false,
             false,
             false,
-            gemm::Parallelism::None,
+            parallelism,
         );
     }
 }

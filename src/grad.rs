@@ -11,7 +11,7 @@
 //! the same typed `matmul` and `.t()` that users call, so a dropped transpose in this file is a
 //! compile error, exactly as it would be in user code.
 
-use crate::{Dim, IntoView, MatRef, Matrix, RhsFor, Scalar, ShapeError};
+use crate::{Dim, IntoView, MatRef, Matrix, RhsFor, Scalar, ShapeError, Write};
 
 /// The gradients of both operands of a product: `dx` has the shape of `X`, `da` the shape of `A`.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,6 +80,42 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
         Ok(MatMul { x, a, y })
     }
 
+    /// Like [`forward`](Self::forward), but writes `Y` into `y`, a buffer from an earlier step
+    /// (see [`into_output`](Self::into_output)), so a training loop allocates nothing.
+    ///
+    /// ```
+    /// use shapegrad::{dim, Grads, MatMul, Matrix, Write};
+    /// dim!(B = 8, In = 4, Out = 2);
+    ///
+    /// let (x, mut w) = (Matrix::<B, In>::rand(1), Matrix::<In, Out>::rand(2));
+    /// let mut y = Matrix::<B, Out>::zeros();
+    /// let mut grads = Grads { dx: Matrix::zeros(), da: Matrix::zeros() };
+    /// for _step in 0..3 {
+    ///     let mm = MatMul::forward_into(&x, &w, y);
+    ///     let dy = mm.output().clone(); // l = ½‖Y‖², so dl/dY = Y
+    ///     mm.backward_into(&dy, &mut grads, Write::Overwrite);
+    ///     y = mm.into_output();
+    ///     w -= &(&grads.da * 0.01);
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    /// When a [`Dyn`](crate::Dyn) size disagrees, in the product or in `y`.
+    #[track_caller]
+    pub fn forward_into<X, A>(x: X, a: A, mut y: Matrix<I, J, T>) -> Self
+    where
+        X: IntoView<'a, T, Rows = I, Cols = K>,
+        A: RhsFor<'a, K, T, Cols = J>,
+    {
+        let x = x.into_view();
+        x.matmul_into(a, &mut y, Write::Overwrite);
+        let a = a
+            .into_view()
+            .try_with_rows::<K>()
+            .unwrap_or_else(|e| panic!("{e}"));
+        MatMul { x, a, y }
+    }
+
     /// `Y = X · A`.
     pub fn output(&self) -> &Matrix<I, J, T> {
         &self.y
@@ -120,6 +156,36 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     pub fn backward_a(&self, dy: &Matrix<I, J, T>) -> Matrix<K, J, T> {
         self.check_dy(dy);
         self.x.t().matmul(dy)
+    }
+
+    /// Both gradients into existing buffers, replacing or adding to them; allocates nothing.
+    ///
+    /// # Panics
+    /// When `dy` or a buffer has the wrong [`Dyn`](crate::Dyn) size.
+    #[track_caller]
+    pub fn backward_into(&self, dy: &Matrix<I, J, T>, grads: &mut Grads<I, K, J, T>, write: Write) {
+        self.backward_x_into(dy, &mut grads.dx, write);
+        self.backward_a_into(dy, &mut grads.da, write);
+    }
+
+    /// `dx = dY · Aᵀ` (or `dx += …` with [`Write::Accumulate`]) into an existing buffer.
+    ///
+    /// # Panics
+    /// When `dy` or `dx` has the wrong [`Dyn`](crate::Dyn) size.
+    #[track_caller]
+    pub fn backward_x_into(&self, dy: &Matrix<I, J, T>, dx: &mut Matrix<I, K, T>, write: Write) {
+        self.check_dy(dy);
+        dy.matmul_into(self.a.t(), dx, write);
+    }
+
+    /// `da = Xᵀ · dY` (or `da += …` with [`Write::Accumulate`]) into an existing buffer.
+    ///
+    /// # Panics
+    /// When `dy` or `da` has the wrong [`Dyn`](crate::Dyn) size.
+    #[track_caller]
+    pub fn backward_a_into(&self, dy: &Matrix<I, J, T>, da: &mut Matrix<K, J, T>, write: Write) {
+        self.check_dy(dy);
+        self.x.t().matmul_into(dy, da, write);
     }
 
     #[track_caller]

@@ -10,13 +10,18 @@ mod matmul;
 mod matrix;
 mod rng;
 mod scalar;
+mod threads;
 mod view;
 
 pub use dim::{Const, Dim, Dyn, SameDim, StaticDim};
 pub use error::ShapeError;
 pub use grad::{Grads, MatMul};
+pub use matmul::Write;
 pub use matrix::Matrix;
 pub use scalar::Scalar;
+pub use threads::{
+    AUTO_PARALLEL_MIN_MULADDS, Threads, current_threads, set_default_threads, with_threads,
+};
 pub use view::{IntoView, MatRef, RhsFor};
 
 /// typenum, re-exported so its dimensions (`shapegrad::typenum::U128`) match shapegrad's version.

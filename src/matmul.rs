@@ -24,15 +24,60 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
         B: RhsFor<'a, K, T>,
     {
         let rhs = rhs.into_view();
-        if self.cols() != rhs.rows() {
-            return Err(ShapeError::Inner {
-                lhs: (self.rows(), self.cols()),
-                rhs: (rhs.rows(), rhs.cols()),
-            });
-        }
+        check_inner(self, &rhs)?;
         let mut out = Matrix::zeros_with(self.dims().0, rhs.dims().1);
         backend::gemm(out.as_mut_slice(), self.erase(), rhs.erase(), T::ONE, false);
         Ok(out)
+    }
+
+    /// Writes `self · rhs` into `out`, replacing or adding to what it holds, without allocating.
+    ///
+    /// # Errors
+    /// [`ShapeError::Inner`] when a [`Dyn`](crate::Dyn) inner dimension disagrees, and
+    /// [`ShapeError::Mismatch`] when `out`'s [`Dyn`](crate::Dyn) size is not the product's. `out`
+    /// is untouched on error.
+    pub fn try_matmul_into<B>(
+        &self,
+        rhs: B,
+        out: &mut Matrix<I, B::Cols, T>,
+        write: Write,
+    ) -> Result<(), ShapeError>
+    where
+        B: RhsFor<'a, K, T>,
+    {
+        let rhs = rhs.into_view();
+        check_inner(self, &rhs)?;
+        let want = (self.rows(), rhs.cols());
+        if (out.rows(), out.cols()) != want {
+            return Err(ShapeError::Mismatch {
+                op: "matmul_into: the destination must have the product's shape",
+                expected: want,
+                given: (out.rows(), out.cols()),
+            });
+        }
+        let accumulate = write == Write::Accumulate;
+        backend::gemm(
+            out.as_mut_slice(),
+            self.erase(),
+            rhs.erase(),
+            T::ONE,
+            accumulate,
+        );
+        Ok(())
+    }
+
+    /// Writes `self · rhs` into `out` without allocating: `out = self · rhs` with
+    /// [`Write::Overwrite`], `out += self · rhs` with [`Write::Accumulate`].
+    ///
+    /// # Panics
+    /// When a [`Dyn`](crate::Dyn) size disagrees; see [`try_matmul_into`](Self::try_matmul_into).
+    #[track_caller]
+    pub fn matmul_into<B>(&self, rhs: B, out: &mut Matrix<I, B::Cols, T>, write: Write)
+    where
+        B: RhsFor<'a, K, T>,
+    {
+        self.try_matmul_into(rhs, out, write)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// The product `self · rhs`: `I × K` times `K × J` is `I × J`.
@@ -82,6 +127,70 @@ impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
         B: RhsFor<'a, K, T>,
     {
         self.view().matmul(rhs)
+    }
+}
+
+impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
+    /// Writes `self · rhs` into `out` without allocating; see [`MatRef::try_matmul_into`].
+    ///
+    /// # Errors
+    /// [`ShapeError`] when a [`Dyn`](crate::Dyn) size disagrees; `out` is then untouched.
+    pub fn try_matmul_into<'a, B>(
+        &'a self,
+        rhs: B,
+        out: &mut Matrix<I, B::Cols, T>,
+        write: Write,
+    ) -> Result<(), ShapeError>
+    where
+        B: RhsFor<'a, K, T>,
+    {
+        self.view().try_matmul_into(rhs, out, write)
+    }
+
+    /// Writes `self · rhs` into `out` without allocating: `out = self · rhs` with
+    /// [`Write::Overwrite`], `out += self · rhs` with [`Write::Accumulate`].
+    ///
+    /// ```
+    /// use shapegrad::{Const, Matrix, Write};
+    /// let x = Matrix::<Const<2>, Const<3>>::ones();
+    /// let a = Matrix::<Const<3>, Const<4>>::ones();
+    /// let mut y = Matrix::<Const<2>, Const<4>>::zeros();
+    /// x.matmul_into(&a, &mut y, Write::Overwrite);
+    /// x.matmul_into(&a, &mut y, Write::Accumulate);
+    /// assert_eq!(y.get(1, 3), Some(6.0));
+    /// ```
+    ///
+    /// # Panics
+    /// When a [`Dyn`](crate::Dyn) size disagrees.
+    #[track_caller]
+    pub fn matmul_into<'a, B>(&'a self, rhs: B, out: &mut Matrix<I, B::Cols, T>, write: Write)
+    where
+        B: RhsFor<'a, K, T>,
+    {
+        self.view().matmul_into(rhs, out, write);
+    }
+}
+
+/// Whether an in-place product replaces the destination or adds to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Write {
+    /// `out = product`.
+    Overwrite,
+    /// `out += product`: gradient accumulation across micro-batches or shared weights.
+    Accumulate,
+}
+
+fn check_inner<I: Dim, K: Dim, K2: Dim, J: Dim, T: Scalar>(
+    lhs: &MatRef<'_, I, K, T>,
+    rhs: &MatRef<'_, K2, J, T>,
+) -> Result<(), ShapeError> {
+    if lhs.cols() == rhs.rows() {
+        Ok(())
+    } else {
+        Err(ShapeError::Inner {
+            lhs: (lhs.rows(), lhs.cols()),
+            rhs: (rhs.rows(), rhs.cols()),
+        })
     }
 }
 
