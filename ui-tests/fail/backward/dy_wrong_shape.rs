@@ -1,0 +1,12 @@
+// `backward` takes dY with the shape of Y (`Batch × Out`); this one is `Batch × In`.
+use shapegrad::{MatMul, Matrix, dim};
+
+dim!(Batch = 8, In = 3, Out = 2);
+
+fn main() {
+    let x = Matrix::<Batch, In>::ones();
+    let w = Matrix::<In, Out>::ones();
+    let mm = MatMul::forward(&x, &w);
+    let dy = Matrix::<Batch, In>::ones();
+    let _grads = mm.backward(&dy);
+}

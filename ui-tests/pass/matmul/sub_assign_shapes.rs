@@ -1,0 +1,10 @@
+// An update step with a gradient of the transposed shape: `-=` needs the weight's own type.
+use shapegrad::{Matrix, dim};
+
+dim!(In = 3, Out = 2);
+
+fn main() {
+    let mut w = Matrix::<In, Out>::ones();
+    let dw = Matrix::<Out, In>::ones();
+    w -= &dw.transpose();
+}

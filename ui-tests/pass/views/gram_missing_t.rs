@@ -1,0 +1,9 @@
+// The Gram matrix `Xᵀ · X` written without the transpose.
+use shapegrad::{Matrix, dim};
+
+dim!(Batch = 8, In = 3);
+
+fn main() {
+    let x = Matrix::<Batch, In>::ones();
+    let _gram = x.t().matmul(&x);
+}
