@@ -5,6 +5,7 @@
 mod backend;
 pub mod dim;
 mod error;
+pub mod errors;
 mod grad;
 mod matmul;
 mod matrix;
