@@ -1,0 +1,524 @@
+//! Shapes that can only be checked at run time: buffers of the wrong length and `Dyn` dimensions
+//! that disagree. Fallible calls return the `ShapeError` variant naming what was expected and what
+//! was given, with an exact message, and never panic or truncate; their panicking twins panic with
+//! that same message.
+
+use shapegrad::{Const, Dyn, Grads, MatMul, MatRef, Matrix, ShapeError, Write};
+
+type C2 = Const<2>;
+type C3 = Const<3>;
+type C4 = Const<4>;
+type C5 = Const<5>;
+
+/// A `rows × cols` matrix of ones with both dimensions `Dyn`.
+fn dyn_ones(rows: usize, cols: usize) -> Matrix<Dyn, Dyn> {
+    Matrix::filled_with(Dyn(rows), Dyn(cols), 1.0)
+}
+
+// Buffers of the wrong length.
+
+#[test]
+fn try_from_vec_rejects_a_buffer_one_too_long() {
+    let err = Matrix::<C2, C3>::try_from_vec(vec![1.0; 7]).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Length {
+            rows: 2,
+            cols: 3,
+            expected: 6,
+            given: 7
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "a 2×3 matrix needs 6 elements, but 7 were given"
+    );
+}
+
+#[test]
+fn try_from_vec_rejects_a_buffer_much_too_long_instead_of_truncating_it() {
+    let err = Matrix::<C2, C2, f64>::try_from_vec(vec![0.5; 400]).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Length {
+            rows: 2,
+            cols: 2,
+            expected: 4,
+            given: 400
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "a 2×2 matrix needs 4 elements, but 400 were given"
+    );
+}
+
+#[test]
+fn try_from_vec_rejects_a_buffer_one_too_short() {
+    let err = Matrix::<C2, C3>::try_from_vec(vec![1.0; 5]).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Length {
+            rows: 2,
+            cols: 3,
+            expected: 6,
+            given: 5
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "a 2×3 matrix needs 6 elements, but 5 were given"
+    );
+}
+
+#[test]
+fn try_from_vec_rejects_an_empty_buffer() {
+    let err = Matrix::<C3, C4>::try_from_vec(Vec::new()).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Length {
+            rows: 3,
+            cols: 4,
+            expected: 12,
+            given: 0
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "a 3×4 matrix needs 12 elements, but 0 were given"
+    );
+}
+
+#[test]
+fn try_from_vec_of_the_right_length_keeps_every_element_in_row_major_order() {
+    let data: Vec<f32> = (0..6).map(|v| v as f32).collect();
+    let m = Matrix::<C2, C3>::try_from_vec(data.clone()).expect("6 elements for 2×3");
+    assert_eq!(m.as_slice(), data.as_slice());
+    assert_eq!(m[(1, 0)], 3.0);
+}
+
+#[test]
+fn try_from_vec_with_dyn_dims_rejects_a_wrong_length() {
+    let err = Matrix::<Dyn, Dyn>::try_from_vec_with(Dyn(2), Dyn(4), vec![1.0; 9]).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Length {
+            rows: 2,
+            cols: 4,
+            expected: 8,
+            given: 9
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "a 2×4 matrix needs 8 elements, but 9 were given"
+    );
+}
+
+#[test]
+fn try_from_vec_with_mixed_dims_rejects_a_wrong_length() {
+    let err = Matrix::<C3, Dyn, f64>::try_from_vec_with(Const, Dyn(2), vec![1.0; 5]).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Length {
+            rows: 3,
+            cols: 2,
+            expected: 6,
+            given: 5
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "a 3×2 matrix needs 6 elements, but 5 were given"
+    );
+}
+
+#[test]
+fn try_from_vec_with_zero_rows_needs_an_empty_buffer() {
+    let err = Matrix::<Dyn, Dyn>::try_from_vec_with(Dyn(0), Dyn(5), vec![1.0]).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Length {
+            rows: 0,
+            cols: 5,
+            expected: 0,
+            given: 1
+        }
+    );
+    let m = Matrix::<Dyn, Dyn>::try_from_vec_with(Dyn(0), Dyn(5), Vec::new()).expect("0×5");
+    assert_eq!((m.rows(), m.cols()), (0, 5));
+}
+
+#[test]
+fn try_from_vec_with_a_shape_too_large_for_memory_is_an_error_not_a_panic() {
+    let err =
+        Matrix::<Dyn, Dyn>::try_from_vec_with(Dyn(usize::MAX), Dyn(2), Vec::new()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ShapeError::Length {
+                rows: usize::MAX,
+                cols: 2,
+                given: 0,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn slice_view_rejects_a_slice_too_short() {
+    let buf = [1.0f32; 5];
+    let err = MatRef::try_from_slice(Dyn(3), Const::<2>, &buf).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Length {
+            rows: 3,
+            cols: 2,
+            expected: 6,
+            given: 5
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "a 3×2 matrix needs 6 elements, but 5 were given"
+    );
+}
+
+#[test]
+fn slice_view_rejects_a_slice_too_long() {
+    let buf = [1.0f64; 7];
+    let err = MatRef::try_from_slice(C2::default(), C3::default(), &buf).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Length {
+            rows: 2,
+            cols: 3,
+            expected: 6,
+            given: 7
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "a 2×3 matrix needs 6 elements, but 7 were given"
+    );
+}
+
+// Shapes whose element count does not fit in a `usize`.
+//
+// No such matrix can exist, so constructors must refuse one, naming the shape, in every build
+// profile. Today `Matrix::filled_with` (src/matrix.rs), behind `zeros`, `ones` and `zeros_with`,
+// multiplies `rows · cols` unchecked: debug builds panic with "attempt to multiply with overflow";
+// release builds wrap 2^62 · 4 to 0 and return a 2^62×4 matrix that holds no elements, and then
+// `x.t().matmul(&x)` passes the kernel's length assertion (whose `m · n` is 4 · 4) and hands the
+// GEMM a 4×2^62 operand over an empty buffer: it reads out of bounds, a segfault from safe code.
+
+#[test]
+#[should_panic(expected = "4611686018427387904×4")]
+fn zeros_with_a_dyn_shape_whose_element_count_overflows_usize_panics_naming_the_shape() {
+    let _ = Matrix::<Dyn, Dyn>::zeros_with(Dyn(1 << 62), Dyn(4));
+}
+
+#[test]
+#[should_panic(expected = "4611686018427387904×4")]
+fn zeros_of_a_static_shape_whose_element_count_overflows_usize_panics_naming_the_shape() {
+    let _ = Matrix::<Const<{ 1 << 62 }>, C4>::zeros();
+}
+
+// Inner dimensions that disagree at run time.
+
+/// The message for a 2×3 left operand meeting a 4×5 right operand.
+const INNER_2X3_4X5: &str = "inner dimensions differ: the left operand is 2×3 and the right operand \
+     is 4×5, so 3 columns meet 4 rows; if one operand should be transposed, call `.t()` on it";
+
+const INNER_2X3_4X5_ERR: ShapeError = ShapeError::Inner {
+    lhs: (2, 3),
+    rhs: (4, 5),
+};
+
+/// A 2×3 left operand whose column dimension is `Dyn`.
+fn lhs_2x3() -> Matrix<C2, Dyn> {
+    Matrix::zeros_with(Const, Dyn(3))
+}
+
+#[test]
+fn try_matmul_dyn_inner_against_static_rows_is_an_inner_error_naming_both_shapes() {
+    let err = lhs_2x3()
+        .try_matmul(&Matrix::<C4, C5>::zeros())
+        .unwrap_err();
+    assert_eq!(err, INNER_2X3_4X5_ERR);
+    assert_eq!(err.to_string(), INNER_2X3_4X5);
+}
+
+#[test]
+fn try_matmul_static_inner_against_dyn_rows_is_an_inner_error_naming_both_shapes() {
+    let x = Matrix::<C2, C3>::zeros();
+    let a = Matrix::<Dyn, C5>::zeros_with(Dyn(4), Const);
+    let err = x.try_matmul(&a).unwrap_err();
+    assert_eq!(err, INNER_2X3_4X5_ERR);
+    assert_eq!(err.to_string(), INNER_2X3_4X5);
+}
+
+#[test]
+fn try_matmul_of_dyn_matrices_is_an_inner_error_naming_both_shapes() {
+    let x = Matrix::<Dyn, Dyn, f64>::zeros_with(Dyn(2), Dyn(3));
+    let a = Matrix::<Dyn, Dyn, f64>::zeros_with(Dyn(4), Dyn(5));
+    let err = x.try_matmul(&a).unwrap_err();
+    assert_eq!(err, INNER_2X3_4X5_ERR);
+    assert_eq!(err.to_string(), INNER_2X3_4X5);
+}
+
+#[test]
+fn try_matmul_names_the_shapes_of_transposed_views_as_they_are_used() {
+    let xt = Matrix::<Dyn, Dyn>::zeros_with(Dyn(3), Dyn(2)); // xt.t() is 2×3
+    let at = Matrix::<Dyn, Dyn>::zeros_with(Dyn(5), Dyn(4)); // at.t() is 4×5
+    let err = xt.t().try_matmul(at.t()).unwrap_err();
+    assert_eq!(err, INNER_2X3_4X5_ERR);
+    assert_eq!(err.to_string(), INNER_2X3_4X5);
+}
+
+#[test]
+#[should_panic(
+    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; if one operand should be transposed, call `.t()` on it"
+)]
+fn matmul_panics_with_the_inner_error_message() {
+    let _ = lhs_2x3().matmul(&Matrix::<C4, C5>::zeros());
+}
+
+#[test]
+#[should_panic(
+    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; if one operand should be transposed, call `.t()` on it"
+)]
+fn view_matmul_panics_with_the_inner_error_message() {
+    let x = lhs_2x3();
+    let _ = x.view().matmul(Matrix::<C4, C5>::zeros().view());
+}
+
+#[test]
+#[should_panic(
+    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; if one operand should be transposed, call `.t()` on it"
+)]
+fn mul_operator_panics_with_the_inner_error_message() {
+    let _ = &lhs_2x3() * &Matrix::<C4, C5>::zeros();
+}
+
+#[test]
+fn try_matmul_into_with_mismatched_inner_dims_is_an_inner_error_and_leaves_the_destination() {
+    let mut y = Matrix::<C2, C5>::filled_with(Const, Const, 7.0);
+    let err = lhs_2x3()
+        .try_matmul_into(&Matrix::<C4, C5>::zeros(), &mut y, Write::Overwrite)
+        .unwrap_err();
+    assert_eq!(err, INNER_2X3_4X5_ERR);
+    assert_eq!(y.as_slice(), &[7.0; 10]);
+}
+
+#[test]
+fn try_matmul_into_a_destination_of_the_wrong_dyn_shape_is_a_mismatch_error() {
+    let x = dyn_ones(2, 3);
+    let a = dyn_ones(3, 4);
+    let mut y = Matrix::<Dyn, Dyn>::filled_with(Dyn(3), Dyn(4), 7.0);
+    let err = x
+        .try_matmul_into(&a, &mut y, Write::Accumulate)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Mismatch {
+            op: "matmul_into: the destination must have the product's shape",
+            expected: (2, 4),
+            given: (3, 4),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "matmul_into: the destination must have the product's shape: expected a 2×4 matrix, \
+         but a 3×4 matrix was given"
+    );
+    assert_eq!(y.as_slice(), &[7.0; 12], "the destination was written");
+}
+
+#[test]
+#[should_panic(
+    expected = "matmul_into: the destination must have the product's shape: expected a 2×4 matrix, but a 2×5 matrix was given"
+)]
+fn matmul_into_a_destination_of_the_wrong_dyn_shape_panics_naming_both_shapes() {
+    let x = dyn_ones(2, 3);
+    let a = dyn_ones(3, 4);
+    let mut y = Matrix::<Dyn, Dyn>::zeros_with(Dyn(2), Dyn(5));
+    x.matmul_into(&a, &mut y, Write::Overwrite);
+}
+
+// Converting dimension types.
+
+#[test]
+fn try_into_dims_with_the_wrong_row_count_is_a_dim_error() {
+    let d = Matrix::<Dyn, Dyn>::zeros_with(Dyn(2), Dyn(3));
+    let err = d.try_into_dims::<C3, C3>().unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Dim {
+            axis: "rows",
+            expected: 3,
+            given: 2
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "rows: the dimension type fixes the size at 3, but 2 was given"
+    );
+}
+
+#[test]
+fn try_into_dims_with_the_wrong_column_count_is_a_dim_error() {
+    let d = Matrix::<Dyn, Dyn, f64>::zeros_with(Dyn(2), Dyn(3));
+    let err = d.try_into_dims::<C2, C4>().unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Dim {
+            axis: "columns",
+            expected: 4,
+            given: 3
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "columns: the dimension type fixes the size at 4, but 3 was given"
+    );
+}
+
+#[test]
+fn try_into_dims_between_static_types_of_different_sizes_is_a_dim_error() {
+    let err = Matrix::<C2, C3>::zeros()
+        .try_into_dims::<C3, C2>()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Dim {
+            axis: "rows",
+            expected: 3,
+            given: 2
+        }
+    );
+}
+
+#[test]
+fn try_into_dims_with_matching_sizes_keeps_the_data() {
+    let d = Matrix::<Dyn, Dyn>::from_fn_with(Dyn(2), Dyn(3), |i, j| (i * 3 + j) as f32);
+    let s: Matrix<C2, C3> = d
+        .clone()
+        .try_into_dims()
+        .expect("2×3 fits Const<2>, Const<3>");
+    assert_eq!(s.as_slice(), d.as_slice());
+    let back: Matrix<Dyn, C3> = s.try_into_dims().expect("any size fits Dyn");
+    assert_eq!(back.as_slice(), d.as_slice());
+}
+
+// Element-wise operations on `Dyn` matrices of different shapes.
+
+fn dyn_2x3() -> Matrix<Dyn, Dyn> {
+    Matrix::filled_with(Dyn(2), Dyn(3), 1.0)
+}
+
+fn dyn_3x2() -> Matrix<Dyn, Dyn> {
+    Matrix::filled_with(Dyn(3), Dyn(2), 1.0)
+}
+
+#[test]
+#[should_panic(expected = "add: expected a 2×3 matrix, but a 3×2 matrix was given")]
+fn adding_dyn_matrices_of_different_shapes_panics_naming_both_shapes() {
+    let _ = &dyn_2x3() + &dyn_3x2();
+}
+
+#[test]
+#[should_panic(expected = "sub: expected a 3×2 matrix, but a 2×3 matrix was given")]
+fn subtracting_dyn_matrices_of_different_shapes_panics_naming_both_shapes() {
+    let _ = &dyn_3x2() - &dyn_2x3();
+}
+
+#[test]
+#[should_panic(expected = "add_assign: expected a 2×3 matrix, but a 3×2 matrix was given")]
+fn add_assign_of_a_dyn_matrix_of_another_shape_panics_naming_both_shapes() {
+    let mut m = dyn_2x3();
+    m += &dyn_3x2();
+}
+
+#[test]
+#[should_panic(expected = "sub_assign: expected a 2×3 matrix, but a 2×2 matrix was given")]
+fn sub_assign_of_a_dyn_matrix_of_another_shape_panics_naming_both_shapes() {
+    let mut m = dyn_2x3();
+    m -= &Matrix::filled_with(Dyn(2), Dyn(2), 1.0);
+}
+
+// Indexing out of range.
+
+#[test]
+#[should_panic(expected = "index (2, 0) out of range for a 2×3 matrix")]
+fn indexing_past_the_last_row_panics_naming_the_shape() {
+    let _ = Matrix::<C2, C3>::zeros()[(2, 0)];
+}
+
+#[test]
+#[should_panic(expected = "index (0, 3) out of range for a 2×3 matrix")]
+fn indexing_past_the_last_column_panics_naming_the_shape() {
+    // (0, 3) is inside the buffer (row 1, column 0), so only the shape check can catch it.
+    let _ = Matrix::<C2, C3>::zeros()[(0, 3)];
+}
+
+#[test]
+fn get_past_the_last_column_is_none_even_inside_the_buffer() {
+    let m = Matrix::<C2, C3>::from_fn(|i, j| (i * 3 + j) as f32);
+    assert_eq!(m.get(0, 3), None);
+    assert_eq!(m.t().get(3, 0), None);
+    assert_eq!(m.get(2, 0), None);
+}
+
+// The forward pass of a product that remembers its operands.
+
+#[test]
+fn try_forward_with_mismatched_dyn_inner_dims_is_an_inner_error() {
+    let x = lhs_2x3();
+    let a = Matrix::<C4, C5>::zeros();
+    let err = MatMul::try_forward(&x, &a).unwrap_err();
+    assert_eq!(err, INNER_2X3_4X5_ERR);
+    assert_eq!(err.to_string(), INNER_2X3_4X5);
+}
+
+#[test]
+fn try_forward_with_mismatched_dyn_matrices_is_an_inner_error() {
+    let x = Matrix::<Dyn, Dyn, f64>::zeros_with(Dyn(2), Dyn(3));
+    let a = Matrix::<Dyn, Dyn, f64>::zeros_with(Dyn(4), Dyn(5));
+    let err = MatMul::try_forward(&x, &a).unwrap_err();
+    assert_eq!(err, INNER_2X3_4X5_ERR);
+}
+
+#[test]
+fn try_forward_with_matching_dyn_inner_dims_succeeds() {
+    let x = lhs_2x3();
+    let a = Matrix::<Dyn, C5>::zeros_with(Dyn(3), Const);
+    let mm = MatMul::try_forward(&x, &a).expect("3 columns meet 3 rows");
+    let Grads { dx, da } = mm.backward(&Matrix::zeros());
+    assert_eq!(
+        ((dx.rows(), dx.cols()), (da.rows(), da.cols())),
+        ((2, 3), (3, 5))
+    );
+}
+
+#[test]
+#[should_panic(
+    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; if one operand should be transposed, call `.t()` on it"
+)]
+fn forward_with_mismatched_dyn_inner_dims_panics_with_the_inner_error_message() {
+    let x = lhs_2x3();
+    let a = Matrix::<C4, C5>::zeros();
+    let _ = MatMul::forward(&x, &a);
+}
+
+#[test]
+#[should_panic(
+    expected = "matmul_into: the destination must have the product's shape: expected a 2×5 matrix, but a 3×5 matrix was given"
+)]
+fn forward_into_a_buffer_of_the_wrong_dyn_shape_panics_naming_both_shapes() {
+    let x = dyn_ones(2, 3);
+    let a = dyn_ones(3, 5);
+    let _ = MatMul::forward_into(&x, &a, Matrix::zeros_with(Dyn(3), Dyn(5)));
+}
