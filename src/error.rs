@@ -33,6 +33,13 @@ pub enum ShapeError {
         /// The length that was given.
         given: usize,
     },
+    /// `rows × cols` elements overflow `usize`: no buffer can hold such a matrix.
+    TooLarge {
+        /// Rows asked for.
+        rows: usize,
+        /// Columns asked for.
+        cols: usize,
+    },
     /// The inner dimensions of a product differ at run time (one of them is [`Dyn`](crate::Dyn)).
     Inner {
         /// Shape of the left operand, `(rows, cols)`.
@@ -71,6 +78,10 @@ impl fmt::Display for ShapeError {
             } => write!(
                 f,
                 "a {rows}×{cols} matrix needs {expected} elements, but {given} were given"
+            ),
+            ShapeError::TooLarge { rows, cols } => write!(
+                f,
+                "a {rows}×{cols} matrix has more elements than a usize can count"
             ),
             ShapeError::Inner { lhs, rhs } => write!(
                 f,

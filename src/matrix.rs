@@ -28,17 +28,33 @@ pub struct Matrix<R: Dim, C: Dim, T: Scalar = f32> {
     cols: C,
 }
 
-/// `rows × cols`, or a [`ShapeError::Length`] when it does not fit in memory or `len` differs.
+/// The number of elements of a `rows × cols` matrix, or [`ShapeError::TooLarge`] when it
+/// overflows `usize`.
+pub(crate) fn element_count(rows: usize, cols: usize) -> Result<usize, ShapeError> {
+    rows.checked_mul(cols)
+        .ok_or(ShapeError::TooLarge { rows, cols })
+}
+
+/// `Ok` when a buffer of `len` elements is exactly a `rows × cols` matrix.
 pub(crate) fn check_len(rows: usize, cols: usize, len: usize) -> Result<(), ShapeError> {
-    match rows.checked_mul(cols) {
-        Some(n) if n == len => Ok(()),
-        n => Err(ShapeError::Length {
+    let expected = element_count(rows, cols)?;
+    if expected == len {
+        Ok(())
+    } else {
+        Err(ShapeError::Length {
             rows,
             cols,
-            expected: n.unwrap_or(usize::MAX),
+            expected,
             given: len,
-        }),
+        })
     }
+}
+
+/// The element count of a matrix about to be allocated; panics with [`ShapeError::TooLarge`]'s
+/// message when it overflows, as `Vec` does on capacity overflow.
+#[track_caller]
+fn alloc_count(rows: usize, cols: usize) -> usize {
+    element_count(rows, cols).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn static_dims<R: StaticDim, C: StaticDim>() -> (R, C) {
@@ -138,8 +154,10 @@ impl<const R: usize, const C: usize, T: Scalar> Matrix<crate::Const<R>, crate::C
 
 /// Constructors for any dimensions, static or [`Dyn`]: the dimensions are passed as values.
 impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
+    /// The one constructor: every other one has already checked `data.len() == rows · cols`
+    /// (without overflow), the invariant `MatRef`'s bounds rest on.
     fn from_vec_unchecked(rows: R, cols: C, data: Vec<T>) -> Self {
-        debug_assert_eq!(data.len(), rows.size() * cols.size());
+        debug_assert_eq!(element_count(rows.size(), cols.size()), Ok(data.len()));
         Matrix { data, rows, cols }
     }
 
@@ -155,14 +173,23 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     }
 
     /// Every element `value`, `rows × cols`.
+    ///
+    /// # Panics
+    /// When `rows × cols` overflows `usize` (the allocation would fail anyway).
+    #[track_caller]
     pub fn filled_with(rows: R, cols: C, value: T) -> Self {
-        Self::from_vec_unchecked(rows, cols, vec![value; rows.size() * cols.size()])
+        let n = alloc_count(rows.size(), cols.size());
+        Self::from_vec_unchecked(rows, cols, vec![value; n])
     }
 
     /// Element `(i, j)` is `f(i, j)`, `rows × cols`.
+    ///
+    /// # Panics
+    /// When `rows × cols` overflows `usize` (the allocation would fail anyway).
+    #[track_caller]
     pub fn from_fn_with(rows: R, cols: C, mut f: impl FnMut(usize, usize) -> T) -> Self {
         let (r, c) = (rows.size(), cols.size());
-        let mut data = Vec::with_capacity(r * c);
+        let mut data = Vec::with_capacity(alloc_count(r, c));
         for i in 0..r {
             data.extend((0..c).map(|j| f(i, j)));
         }

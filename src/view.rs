@@ -55,9 +55,16 @@ impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
         Ok(Self::row_major(data, rows, cols))
     }
 
-    /// A row-major view; `data.len()` must already equal `rows × cols`.
+    /// A row-major view of a buffer of exactly `rows × cols` elements.
+    ///
+    /// This is where the invariant the kernel's `unsafe` call rests on is established, so it is
+    /// checked always (an O(1) comparison), not only in debug builds.
     pub(crate) fn row_major(data: &'a [T], rows: R, cols: C) -> Self {
-        debug_assert_eq!(data.len(), rows.size() * cols.size());
+        assert_eq!(
+            crate::matrix::element_count(rows.size(), cols.size()),
+            Ok(data.len()),
+            "shapegrad bug: a row-major view over a buffer of the wrong length"
+        );
         MatRef {
             data,
             rows,

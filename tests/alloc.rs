@@ -67,8 +67,8 @@ fn kernel(
 ) {
     let [m, n, k] = mnk;
     assert_eq!(dst.len(), m * n);
-    assert!(lhs.0.len() >= (m - 1) * lhs.1 + (k - 1) * lhs.2 + 1);
-    assert!(rhs.0.len() >= (k - 1) * rhs.1 + (n - 1) * rhs.2 + 1);
+    assert!(lhs.0.len() > (m - 1) * lhs.1 + (k - 1) * lhs.2);
+    assert!(rhs.0.len() > (k - 1) * rhs.1 + (n - 1) * rhs.2);
     // SAFETY: the asserts above keep every offset the kernel reads or writes inside its slice;
     // `dst` is a unique borrow, so it aliases neither operand.
     unsafe {
