@@ -45,7 +45,7 @@
 //!
 //! # Products and operators
 //!
-//! `matmul`, `*`, `+` and `-=` with operands whose dimensions do not fit.
+//! `matmul`, `matmul_into`, `*`, `+` and `-=` with operands whose dimensions do not fit.
 //!
 //! ## Adding matrices of different shapes
 //!
@@ -87,6 +87,27 @@
 //! ```diff
 //! -    let a = Matrix::<Const<4>, Const<5>>::ones();
 //! +    let a = Matrix::<Const<3>, Const<5>>::ones();
+//! ```
+//!
+//! ## `matmul_into` with an output of the wrong shape
+//!
+//! `matmul_into` writes `Batch × In` times `In × Out` into a buffer that must be `Batch × Out`.
+//!
+//! Case `ui-tests/fail/matmul/into_wrong_out.rs`:
+//!
+//! ```text
+//! error[E0308]: mismatched types
+//!   --> ui-tests/fail/matmul/into_wrong_out.rs:10:23
+//!    |
+//! 10 |     x.matmul_into(&w, &mut y, Write::Overwrite);
+//!    |       -----------     ^^^^^^ expected `&mut Matrix<Batch, Out>`, found `&mut Matrix<Batch, In>`
+//! ```
+//!
+//! Fix:
+//!
+//! ```diff
+//! -    let mut y = Matrix::<Batch, In>::zeros();
+//! +    let mut y = Matrix::<Batch, Out>::zeros();
 //! ```
 //!
 //! ## `*` with mismatched inner dimensions
@@ -391,6 +412,27 @@
 //!
 //! Gradients by hand, `dX = dY · Aᵀ` and `dA = Xᵀ · dY`, and through [`MatMul`](crate::MatMul). A dropped transpose is rejected even on a square layer, because named dimensions of equal sizes are still different types.
 //!
+//! ## Accumulating into a gradient of the wrong shape
+//!
+//! Gradient accumulation into a buffer of the transposed shape: dW must be `In × Out`, like W.
+//!
+//! Case `ui-tests/fail/backward/accumulate_wrong_grad.rs`:
+//!
+//! ```text
+//! error[E0308]: mismatched types
+//!   --> ui-tests/fail/backward/accumulate_wrong_grad.rs:11:41
+//!    |
+//! 11 |     mm.backward_a_into(&Matrix::ones(), &mut dw, Write::Accumulate);
+//!    |        ---------------                  ^^^^^^^ expected `&mut Matrix<In, Out>`, found `&mut Matrix<Out, In>`
+//! ```
+//!
+//! Fix:
+//!
+//! ```diff
+//! -    let mut dw = Matrix::<Out, In>::zeros();
+//! +    let mut dw = Matrix::<In, Out>::zeros();
+//! ```
+//!
 //! ## `backward_x` where `backward_a` is meant
 //!
 //! `backward_x` gives the gradient of X (`Batch × In`); the weight's is `backward_a`.
@@ -580,6 +622,27 @@
 //! ```diff
 //! -    let _dw = x.t().matmul(dy.t());
 //! +    let _dw = x.t().matmul(&dy);
+//! ```
+//!
+//! ## Operands swapped in `dX = dY · Wᵀ`
+//!
+//! dX = dY · Wᵀ written as `W · dY`: operands swapped.
+//!
+//! Case `ui-tests/fail/backward/operands_swapped.rs`:
+//!
+//! ```text
+//! error[E0277]: inner dimensions `Out` and `Batch` differ
+//!  --> ui-tests/fail/backward/operands_swapped.rs:9:24
+//!   |
+//! 9 |     let _dx = w.matmul(&dy);
+//!   |                 ------ ^^^ the right operand has `Batch` rows, but the left operand has `Out` columns
+//! ```
+//!
+//! Fix:
+//!
+//! ```diff
+//! -    let _dx = w.matmul(&dy);
+//! +    let _dx = dy.matmul(w.t());
 //! ```
 //!
 //! ## Square layer: `dW = Xᵀ · dY` without `.t()`

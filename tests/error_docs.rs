@@ -26,6 +26,7 @@ const LONG: &[(&str, &str)] = &[
     // dimension (5 lines) and a "this error originates in the macro `dim`" note; method calls add
     // "required by a bound in `matmul`" quoting the bound in src/matmul.rs (7 lines).
     ("backward/forward_inner", "named dims, bound note"),
+    ("backward/operands_swapped", "named dims, bound note"),
     (
         "backward/handwritten_dy_transposed",
         "named dims, bound note",
