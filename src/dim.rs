@@ -1,13 +1,17 @@
 //! Dimensions: the types that stand for a matrix's number of rows or columns.
 //!
 //! A dimension is either *static*, its size fixed by its type, or [`Dyn`], its size known only at run
-//! time. Static dimensions come in three spellings, all interchangeable in every API:
+//! time. Static dimensions come in three spellings, each accepted by every API:
 //!
 //! - [`Const<N>`]: a const generic, `Const<128>`;
 //! - typenum's unsigned integers: `typenum::U128`;
 //! - named dimensions made with [`dim!`](crate::dim!): `dim!(pub Batch = 128);`. Two named dimensions
 //!   are different types even when their sizes agree, so a product that would be wrong only by a
 //!   transpose on a square shape is still rejected.
+//!
+//! The spellings are different types: `Const<3>`, `U3` and a named dimension of size 3 do not meet
+//! in a product. Pick one per dimension; [`Matrix::try_into_dims`](crate::Matrix::try_into_dims)
+//! converts between them, checked at run time.
 //!
 //! Whether two dimensions may meet in a product is decided in one place: [`SameDim`].
 
@@ -39,6 +43,11 @@ pub trait Dim: Copy + Debug + Send + Sync + 'static {
 }
 
 /// A dimension whose size is part of its type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a static dimension: its size is not part of its type",
+    label = "this reads the size from the type, and `{Self}` has none",
+    note = "for a `Dyn` dimension, use the `_with` constructor, which takes the sizes as values: `zeros_with(Dyn(n), Const)`"
+)]
 ///
 /// `Array<T>` is the array type with exactly `SIZE` elements, which makes matrix literals checked
 /// at compile time: `[T; N]` for [`Const<N>`] and named dimensions, `GenericArray<T, U>` for typenum.
@@ -65,6 +74,7 @@ impl<const N: usize> Dim for Const<N> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<const N: usize> StaticDim for Const<N> {
     const SIZE: usize = N;
     type Array<T> = [T; N];
@@ -106,6 +116,7 @@ impl Dim for UTerm {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl StaticDim for UTerm {
     const SIZE: usize = 0;
     type Array<T> = GenericArray<T, UTerm>;
@@ -123,6 +134,7 @@ impl<U: Unsigned + Send + Sync + Debug, B: Bit + Send + Sync + Debug> Dim for UI
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<U: Unsigned + Send + Sync + Debug, B: Bit + Send + Sync + Debug> StaticDim for UInt<U, B>
 where
     UInt<U, B>: ArrayLength,

@@ -19,10 +19,10 @@
 //!   as ``expected `Matrix<Batch, Out>`, found `Matrix<Batch, In>` ``, and so do the quotes here.
 //!   These errors come from a value of one shape (a gradient, a view, a product's result) used
 //!   where another shape is declared.
-//! - **Trait bounds not satisfied** (`E0277` or `E0599`): a constructor that reads the size from the
-//!   type, such as `zeros()` or `from_rows`, called with a [`Dyn`](crate::Dyn) dimension (which is
-//!   not a [`StaticDim`](crate::StaticDim)), or an element type that is not a
-//!   [`Scalar`](crate::Scalar).
+//! - **Not a static dimension, not an element type** (`E0277`): a constructor that reads the size
+//!   from the type, such as `zeros()` or `from_rows`, called with a [`Dyn`](crate::Dyn) dimension
+//!   (which is not a [`StaticDim`](crate::StaticDim)), or an element type that is not a
+//!   [`Scalar`](crate::Scalar). The message says which, and the note names the fix.
 //!
 //! # Limits
 //!
@@ -40,8 +40,8 @@
 //!   may add "consider further restricting type parameter `J` with trait `SameDim`". Such a bound
 //!   compiles, but then the function only accepts equal dimensions; the fix is the missing `.t()`.
 //! - **Some snapshots are long.** Named dimensions add a `help` pointing at the `dim!` line, method
-//!   calls add a note quoting the bound in this crate's source, and constructors on `Dyn` list every
-//!   alternative constructor. `tests/error_docs.rs` names each snapshot longer than 20 lines and why.
+//!   calls add a note quoting the bound in this crate's source, and a few mistakes produce a second
+//!   error. `tests/error_docs.rs` names each snapshot longer than 20 lines and why.
 //!
 //! # Products and operators
 //!
@@ -310,11 +310,11 @@
 //! Case `ui-tests/fail/views/operand_by_value.rs`:
 //!
 //! ```text
-//! error[E0277]: `Matrix<In, Out>` is not a matrix operand
+//! error[E0277]: `Matrix<In, Out>` is not an operand for a product of `f32` matrices
 //!  --> ui-tests/fail/views/operand_by_value.rs:9:16
 //!   |
 //! 9 |     let _y = x.matmul(w);
-//!   |                ^^^^^^ expected `&Matrix<_, _>` or a view such as `m.t()`
+//!   |                ^^^^^^ expected `&Matrix<_, _, f32>` or a view such as `m.t()`
 //! ```
 //!
 //! Fix:
@@ -935,11 +935,11 @@
 //! Case `ui-tests/fail/dyn/from_rows_on_dyn.rs`:
 //!
 //! ```text
-//! error[E0277]: the trait bound `Dyn: StaticDim` is not satisfied
+//! error[E0277]: `Dyn` is not a static dimension: its size is not part of its type
 //!  --> ui-tests/fail/dyn/from_rows_on_dyn.rs:5:37
 //!   |
 //! 5 |     let _m: Matrix<Dyn, Const<2>> = Matrix::from_rows([[1.0, 2.0]]);
-//!   |                                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ the trait `StaticDim` is not implemented for `Dyn`
+//!   |                                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ this reads the size from the type, and `Dyn` has none
 //! ```
 //!
 //! Fix:
@@ -956,11 +956,11 @@
 //! Case `ui-tests/fail/dyn/try_from_vec_on_dyn.rs`:
 //!
 //! ```text
-//! error[E0599]: the function or associated item `try_from_vec` exists for struct `Matrix<Dyn, Dyn>`, but its trait bounds were not satisfied
-//!  --> ui-tests/fail/dyn/try_from_vec_on_dyn.rs:6:34
+//! error[E0277]: `Dyn` is not a static dimension: its size is not part of its type
+//!  --> ui-tests/fail/dyn/try_from_vec_on_dyn.rs:6:14
 //!   |
 //! 6 |     let _m = Matrix::<Dyn, Dyn>::try_from_vec(vec![1.0; 6]);
-//!   |                                  ^^^^^^^^^^^^ function or associated item cannot be called on `Matrix<Dyn, Dyn>` due to unsatisfied trait bounds
+//!   |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ this reads the size from the type, and `Dyn` has none
 //! ```
 //!
 //! Fix:
@@ -998,11 +998,11 @@
 //! Case `ui-tests/fail/dyn/zeros_on_dyn.rs`:
 //!
 //! ```text
-//! error[E0599]: the function or associated item `zeros` exists for struct `Matrix<Dyn, shapegrad::Const<3>>`, but its trait bounds were not satisfied
-//!  --> ui-tests/fail/dyn/zeros_on_dyn.rs:5:39
+//! error[E0277]: `Dyn` is not a static dimension: its size is not part of its type
+//!  --> ui-tests/fail/dyn/zeros_on_dyn.rs:5:14
 //!   |
 //! 5 |     let _m = Matrix::<Dyn, Const<3>>::zeros();
-//!   |                                       ^^^^^ function or associated item cannot be called on `Matrix<Dyn, shapegrad::Const<3>>` due to unsatisfied trait bounds
+//!   |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ this reads the size from the type, and `Dyn` has none
 //! ```
 //!
 //! Fix:
@@ -1086,11 +1086,11 @@
 //! Case `ui-tests/fail/construction/integer_elements.rs`:
 //!
 //! ```text
-//! error[E0277]: the trait bound `i32: Scalar` is not satisfied
+//! error[E0277]: `i32` is not a matrix element type
 //!  --> ui-tests/fail/construction/integer_elements.rs:5:14
 //!   |
 //! 5 |     let _m = Matrix::<Const<2>, Const<2>, i32>::zeros();
-//!   |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ the trait `Scalar` is not implemented for `i32`
+//!   |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ matrices hold `f32` or `f64`
 //! ```
 //!
 //! Fix:
@@ -1107,11 +1107,11 @@
 //! Case `ui-tests/fail/construction/mixed_precision_matmul.rs`:
 //!
 //! ```text
-//! error[E0277]: `&Matrix<shapegrad::Const<3>, shapegrad::Const<4>, f64>` is not a matrix operand
+//! error[E0277]: `&Matrix<shapegrad::Const<3>, shapegrad::Const<4>, f64>` is not an operand for a product of `f32` matrices
 //!  --> ui-tests/fail/construction/mixed_precision_matmul.rs:7:16
 //!   |
 //! 7 |     let _y = x.matmul(&a);
-//!   |                ^^^^^^ expected `&Matrix<_, _>` or a view such as `m.t()`
+//!   |                ^^^^^^ expected `&Matrix<_, _, f32>` or a view such as `m.t()`
 //! ```
 //!
 //! Fix:

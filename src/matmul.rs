@@ -19,10 +19,10 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     /// let err = x.try_matmul(&a).unwrap_err();
     /// assert!(err.to_string().starts_with("inner dimensions differ: the left operand is 2×3"));
     /// ```
-    pub fn try_matmul<B>(&self, rhs: B) -> Result<Matrix<I, B::Cols, T>, ShapeError>
-    where
-        B: RhsFor<'a, K, T>,
-    {
+    pub fn try_matmul<B: RhsFor<'a, K, T>>(
+        &self,
+        rhs: B,
+    ) -> Result<Matrix<I, B::Cols, T>, ShapeError> {
         let rhs = rhs.into_view();
         check_inner(self, &rhs)?;
         let mut out = Matrix::zeros_with(self.dims().0, rhs.dims().1);
@@ -86,10 +86,7 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time, with the message of
     /// [`try_matmul`](Self::try_matmul). Static dimensions are checked at compile time instead.
     #[track_caller]
-    pub fn matmul<B>(&self, rhs: B) -> Matrix<I, B::Cols, T>
-    where
-        B: RhsFor<'a, K, T>,
-    {
+    pub fn matmul<B: RhsFor<'a, K, T>>(&self, rhs: B) -> Matrix<I, B::Cols, T> {
         self.try_matmul(rhs).unwrap_or_else(|e| panic!("{e}"))
     }
 }
@@ -122,10 +119,7 @@ impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     /// # Panics
     /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time.
     #[track_caller]
-    pub fn matmul<'a, B>(&'a self, rhs: B) -> Matrix<I, B::Cols, T>
-    where
-        B: RhsFor<'a, K, T>,
-    {
+    pub fn matmul<'a, B: RhsFor<'a, K, T>>(&'a self, rhs: B) -> Matrix<I, B::Cols, T> {
         self.view().matmul(rhs)
     }
 }

@@ -62,21 +62,37 @@ fn static_dims<R: StaticDim, C: StaticDim>() -> (R, C) {
 }
 
 /// Constructors for matrices whose dimensions are all static: the type says the shape.
-impl<R: StaticDim, C: StaticDim, T: Scalar> Matrix<R, C, T> {
+///
+/// The `StaticDim` bounds sit on each function rather than on the block, so that calling one on
+/// a [`Dyn`] matrix reports the missing `StaticDim` with its own message instead of a list of
+/// every constructor.
+impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// All zeros.
-    pub fn zeros() -> Self {
+    pub fn zeros() -> Self
+    where
+        R: StaticDim,
+        C: StaticDim,
+    {
         let (r, c) = static_dims();
         Self::zeros_with(r, c)
     }
 
     /// All ones.
-    pub fn ones() -> Self {
+    pub fn ones() -> Self
+    where
+        R: StaticDim,
+        C: StaticDim,
+    {
         let (r, c) = static_dims();
         Self::filled_with(r, c, T::ONE)
     }
 
     /// Element `(i, j)` is `f(i, j)`.
-    pub fn from_fn(f: impl FnMut(usize, usize) -> T) -> Self {
+    pub fn from_fn(f: impl FnMut(usize, usize) -> T) -> Self
+    where
+        R: StaticDim,
+        C: StaticDim,
+    {
         let (r, c) = static_dims();
         Self::from_fn_with(r, c, f)
     }
@@ -94,7 +110,11 @@ impl<R: StaticDim, C: StaticDim, T: Scalar> Matrix<R, C, T> {
     /// let err = Matrix::<U2, U3>::try_from_vec(vec![1.0; 7]).unwrap_err();
     /// assert_eq!(err.to_string(), "a 2×3 matrix needs 6 elements, but 7 were given");
     /// ```
-    pub fn try_from_vec(data: Vec<T>) -> Result<Self, ShapeError> {
+    pub fn try_from_vec(data: Vec<T>) -> Result<Self, ShapeError>
+    where
+        R: StaticDim,
+        C: StaticDim,
+    {
         let (r, c) = static_dims();
         Self::try_from_vec_with(r, c, data)
     }
@@ -108,7 +128,11 @@ impl<R: StaticDim, C: StaticDim, T: Scalar> Matrix<R, C, T> {
     /// assert_eq!(a, Matrix::rand(42));
     /// assert!(a.as_slice().iter().all(|&v| (0.0..1.0).contains(&v)));
     /// ```
-    pub fn rand(seed: u64) -> Self {
+    pub fn rand(seed: u64) -> Self
+    where
+        R: StaticDim,
+        C: StaticDim,
+    {
         let (r, c) = static_dims();
         Self::rand_with(r, c, seed)
     }
@@ -128,7 +152,11 @@ impl<R: StaticDim, C: StaticDim, T: Scalar> Matrix<R, C, T> {
     /// let b = Matrix::<U2, U3>::from_rows(arr![arr![1.0, 2.0, 3.0], arr![4.0, 5.0, 6.0]]);
     /// assert_eq!(a.as_slice(), b.as_slice());
     /// ```
-    pub fn from_rows(rows: R::Array<C::Array<T>>) -> Self {
+    pub fn from_rows(rows: <R as StaticDim>::Array<<C as StaticDim>::Array<T>>) -> Self
+    where
+        R: StaticDim,
+        C: StaticDim,
+    {
         let data = rows
             .as_ref()
             .iter()

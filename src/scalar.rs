@@ -11,6 +11,11 @@ mod sealed {
 }
 
 /// A matrix element type: `f32` or `f64`. Sealed, because the GEMM backend serves exactly these.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a matrix element type",
+    label = "matrices hold `f32` or `f64`",
+    note = "the GEMM backend serves `f32` and `f64` only"
+)]
 pub trait Scalar:
     sealed::Sealed
     + Copy
@@ -50,6 +55,7 @@ pub trait Scalar:
     fn abs(self) -> Self;
 }
 
+#[diagnostic::do_not_recommend]
 impl Scalar for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
@@ -71,6 +77,7 @@ impl Scalar for f32 {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Scalar for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;

@@ -174,9 +174,10 @@ impl<R: Dim, C: Dim, T: Scalar> fmt::Debug for MatRef<'_, R, C, T> {
 /// are the same call. The dimensions are associated types: they come from the operand itself,
 /// which lets the compiler name both sides of a mismatch in its error.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a matrix operand",
-    label = "expected `&Matrix<_, _>` or a view such as `m.t()`",
-    note = "products borrow their operands: pass `&m`, `m.view()` or `m.t()`"
+    message = "`{Self}` is not an operand for a product of `{T}` matrices",
+    label = "expected `&Matrix<_, _, {T}>` or a view such as `m.t()`",
+    note = "products borrow their operands: pass `&m`, `m.view()` or `m.t()`",
+    note = "both operands of a product hold the same element type, here `{T}`"
 )]
 pub trait IntoView<'a, T: Scalar>: Copy {
     /// The row dimension.
