@@ -162,7 +162,10 @@ fn try_from_vec_with_a_shape_too_large_for_memory_is_an_error_not_a_panic() {
     );
     assert_eq!(
         err.to_string(),
-        format!("a {}×2 matrix has more elements than a usize can count", usize::MAX)
+        format!(
+            "a {}×2 matrix has more elements than a usize can count",
+            usize::MAX
+        )
     );
 }
 
