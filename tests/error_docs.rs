@@ -293,3 +293,30 @@ fn snapshots_are_short_or_explained() {
         "listed in LONG but {MAX_LINES} lines or fewer now: {stale:?}"
     );
 }
+
+/// The README's example error is quoted from a snapshot: its lines must appear there, in order.
+#[test]
+fn the_readme_quotes_a_real_snapshot() {
+    let readme = read(&root().join("README.md"));
+    let case = "backward/square_dx_missing_t";
+    assert!(
+        readme.contains(&format!("ui-tests/fail/{case}.rs")),
+        "the README names the case it quotes"
+    );
+    let quote: Vec<&str> = readme
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("the README has a text block with the error")
+        .lines()
+        .collect();
+    let snapshot = lines(&read(&stderr(case)));
+    let mut rest = snapshot.iter();
+    for line in &quote {
+        assert!(
+            rest.any(|s| s == line),
+            "README line not in {case}.stderr (in order): {line:?}"
+        );
+    }
+    assert!(quote.len() >= 5 && quote[0].starts_with("error[E0277]: inner dimensions"));
+}
