@@ -1,0 +1,443 @@
+//! One row of the benchmark: a product shape, an element type, a thread count and an operation,
+//! timed for shapegrad, its backend and the peers on the same inputs, after checking that they
+//! all compute the same thing.
+
+use std::fmt::Display;
+use std::time::Instant;
+
+use shapegrad::{Dyn, Grads, MatMul, Matrix, Threads, Write, with_threads};
+
+use crate::raw::{self, RawElem, View, ViewMut};
+
+/// An owned matrix with run-time dimensions.
+pub type Mat<T> = Matrix<Dyn, Dyn, T>;
+
+/// `f32` or `f64`: what every library under test accepts.
+pub trait Elem:
+    shapegrad::Scalar
+    + RawElem
+    + faer::traits::RealField
+    + ndarray::LinalgScalar
+    + nalgebra::RealField
+    + Display
+{
+    /// Largest relative difference between two correct results (rounding only).
+    const TOLERANCE: f64;
+    /// Widens to f64, for comparisons.
+    fn f64(self) -> f64;
+}
+
+impl Elem for f32 {
+    const TOLERANCE: f64 = 1e-4;
+    fn f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Elem for f64 {
+    const TOLERANCE: f64 = 1e-11;
+    fn f64(self) -> f64 {
+        self
+    }
+}
+
+/// A contestant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Impl {
+    /// shapegrad's typed API.
+    Shapegrad,
+    /// `gemm::gemm`, called directly with the strides shapegrad passes it.
+    Backend,
+    /// faer 0.24.
+    Faer,
+    /// matrixmultiply 0.3.
+    Matrixmultiply,
+    /// ndarray 0.17.
+    Ndarray,
+    /// nalgebra 0.35.
+    Nalgebra,
+}
+
+/// Every contestant, in table order.
+pub const IMPLS: [Impl; 6] = [
+    Impl::Shapegrad,
+    Impl::Backend,
+    Impl::Faer,
+    Impl::Matrixmultiply,
+    Impl::Ndarray,
+    Impl::Nalgebra,
+];
+
+impl Impl {
+    /// The name in the CSV.
+    pub fn name(self) -> &'static str {
+        match self {
+            Impl::Shapegrad => "shapegrad",
+            Impl::Backend => "backend",
+            Impl::Faer => "faer",
+            Impl::Matrixmultiply => "matrixmultiply",
+            Impl::Ndarray => "ndarray",
+            Impl::Nalgebra => "nalgebra",
+        }
+    }
+
+    /// Whether it is one of the peers shapegrad must match.
+    pub fn is_peer(self) -> bool {
+        !matches!(self, Impl::Shapegrad | Impl::Backend)
+    }
+}
+
+/// What is computed, for `Y = X · A` with `X: I × K`, `A: K × J`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `Y = X · A`.
+    Forward,
+    /// `dX = dY · Aᵀ` and `dA = Xᵀ · dY`.
+    Backward,
+    /// `dX = dY · Aᵀ` only.
+    Dx,
+    /// `dA = Xᵀ · dY` only.
+    Da,
+}
+
+/// Every operation, in table order.
+pub const OPS: [Op; 4] = [Op::Forward, Op::Backward, Op::Dx, Op::Da];
+
+impl Op {
+    /// The name in the CSV.
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Forward => "forward",
+            Op::Backward => "backward",
+            Op::Dx => "dx",
+            Op::Da => "da",
+        }
+    }
+
+    /// Floating-point operations for an `i × k × j` problem.
+    pub fn flops(self, (i, k, j): (usize, usize, usize)) -> f64 {
+        let one = 2.0 * i as f64 * k as f64 * j as f64;
+        if self == Op::Backward { 2.0 * one } else { one }
+    }
+}
+
+/// How long to measure.
+#[derive(Clone, Copy, Debug)]
+pub struct Timing {
+    /// Timed repetitions at least, per contestant.
+    pub min_reps: usize,
+    /// Timed repetitions at most, per contestant.
+    pub max_reps: usize,
+    /// Seconds of timed calls aimed at per contestant (between the two bounds above).
+    pub budget: f64,
+    /// Warm-up calls per contestant before timing (the first also checks the result).
+    pub warmup: usize,
+}
+
+/// The result of one row.
+#[derive(Clone, Debug)]
+pub struct RowResult {
+    /// Median GFLOP/s of each contestant, in [`IMPLS`] order.
+    pub gflops: [f64; 6],
+    /// Largest difference from shapegrad's result over all contestants, relative to the largest
+    /// element of the result.
+    pub max_rel_diff: f64,
+    /// Timed repetitions per contestant.
+    pub reps: usize,
+}
+
+/// Inputs of one problem size: `X: I × K`, `A: K × J` and `dY: I × J`, uniform in [0, 1).
+pub struct Inputs<T: Elem> {
+    /// `(I, K, J)`.
+    pub dims: (usize, usize, usize),
+    x: Mat<T>,
+    a: Mat<T>,
+    dy: Mat<T>,
+}
+
+impl<T: Elem> Inputs<T> {
+    /// Seeded random inputs.
+    pub fn new((i, k, j): (usize, usize, usize)) -> Self {
+        Inputs {
+            dims: (i, k, j),
+            x: Mat::rand_with(Dyn(i), Dyn(k), 1),
+            a: Mat::rand_with(Dyn(k), Dyn(j), 2),
+            dy: Mat::rand_with(Dyn(i), Dyn(j), 3),
+        }
+    }
+}
+
+/// The destinations, shared by every contestant so each writes to equally warm memory.
+struct Outputs<T: Elem> {
+    y: Mat<T>,
+    grads: Grads<Dyn, Dyn, Dyn, T>,
+}
+
+fn policy(threads: usize) -> Threads {
+    match std::num::NonZeroUsize::new(threads) {
+        Some(n) if threads > 1 => Threads::Fixed(n),
+        _ => Threads::Sequential,
+    }
+}
+
+/// `dst = lhs · rhs` through a peer or the backend. `threads` is ignored by matrixmultiply,
+/// ndarray and nalgebra, whose pool is matrixmultiply's, sized per process.
+fn product<T: Elem>(
+    imp: Impl,
+    dst: &mut Mat<T>,
+    lhs: View<'_, T>,
+    rhs: View<'_, T>,
+    threads: usize,
+) {
+    let (m, n) = (dst.rows(), dst.cols());
+    let dst = dst.as_mut_slice();
+    match imp {
+        Impl::Shapegrad => unreachable!("shapegrad is called through its typed API"),
+        Impl::Backend => raw::backend_gemm(ViewMut::row_major(dst, m, n), lhs, rhs, threads),
+        Impl::Matrixmultiply => raw::matrixmultiply_gemm(ViewMut::row_major(dst, m, n), lhs, rhs),
+        Impl::Faer => {
+            let par = if threads > 1 {
+                faer::Par::rayon(threads)
+            } else {
+                faer::Par::Seq
+            };
+            let dst = faer::MatMut::from_row_major_slice_mut(dst, m, n);
+            faer::linalg::matmul::matmul(
+                dst,
+                faer::Accum::Replace,
+                faer_ref(lhs),
+                faer_ref(rhs),
+                <T as RawElem>::ONE,
+                par,
+            );
+        }
+        Impl::Ndarray => {
+            let mut dst = ndarray::ArrayViewMut2::from_shape((m, n), dst).expect("ndarray dst");
+            ndarray::linalg::general_mat_mul(
+                <T as RawElem>::ONE,
+                &ndarray_ref(lhs),
+                &ndarray_ref(rhs),
+                <T as RawElem>::ZERO,
+                &mut dst,
+            );
+        }
+        Impl::Nalgebra => {
+            let mut dst = nalgebra::DMatrixViewMut::from_slice_with_strides_mut(dst, m, n, n, 1);
+            dst.gemm(
+                <T as RawElem>::ONE,
+                &nalgebra_ref(lhs),
+                &nalgebra_ref(rhs),
+                <T as RawElem>::ZERO,
+            );
+        }
+    }
+}
+
+/// faer's view of a dense row- or column-major operand (a transposed view is free).
+fn faer_ref<T: Elem>(v: View<'_, T>) -> faer::MatRef<'_, T> {
+    if v.is_row_major() {
+        faer::MatRef::from_row_major_slice(v.data(), v.rows, v.cols)
+    } else if v.is_col_major() {
+        faer::MatRef::from_column_major_slice(v.data(), v.rows, v.cols)
+    } else {
+        panic!("the bench only makes dense operands")
+    }
+}
+
+/// ndarray's strided view: any layout, no copy.
+fn ndarray_ref<T: Elem>(v: View<'_, T>) -> ndarray::ArrayView2<'_, T> {
+    use ndarray::ShapeBuilder;
+    ndarray::ArrayView2::from_shape((v.rows, v.cols).strides((v.rs, v.cs)), v.data())
+        .expect("ndarray view")
+}
+
+/// nalgebra's strided view: any layout, no copy (so no `tr_mul`, which never reaches a fast
+/// kernel); its `gemm` passes the strides on to matrixmultiply.
+fn nalgebra_ref<T: Elem>(
+    v: View<'_, T>,
+) -> nalgebra::DMatrixView<'_, T, nalgebra::Dyn, nalgebra::Dyn> {
+    nalgebra::DMatrixView::from_slice_with_strides(v.data(), v.rows, v.cols, v.rs, v.cs)
+}
+
+fn take<T: Elem>(m: &mut Mat<T>) -> Mat<T> {
+    std::mem::replace(m, Mat::zeros_with(Dyn(0), Dyn(0)))
+}
+
+fn poison<T: Elem>(m: &mut Mat<T>) {
+    m.as_mut_slice()
+        .fill(<T as shapegrad::Scalar>::from_f64(f64::NAN));
+}
+
+/// Largest |a - b| over the largest |b|; NaN (a contestant that did not write) compares as ∞.
+fn rel_diff<T: Elem>(a: &Mat<T>, b: &Mat<T>) -> f64 {
+    let scale = b
+        .as_slice()
+        .iter()
+        .fold(0.0f64, |s, v| s.max(v.f64().abs()))
+        .max(f64::MIN_POSITIVE);
+    a.as_slice()
+        .iter()
+        .zip(b.as_slice())
+        .map(|(x, y)| {
+            let d = (x.f64() - y.f64()).abs();
+            if d.is_nan() { f64::INFINITY } else { d }
+        })
+        .fold(0.0, f64::max)
+        / scale
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Times every contestant on `op`, interleaved repetition by repetition so that a change of
+/// machine load hits all of them alike, and checks their results against shapegrad's.
+pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing) -> RowResult {
+    let (i, k, j) = inp.dims;
+    let mut out = Outputs {
+        y: Mat::zeros_with(Dyn(i), Dyn(j)),
+        grads: Grads {
+            dx: Mat::zeros_with(Dyn(i), Dyn(k)),
+            da: Mat::zeros_with(Dyn(k), Dyn(j)),
+        },
+    };
+    let pol = policy(threads);
+    // The forward product whose backward is measured; made once, outside the timings.
+    let mm = with_threads(pol, || {
+        MatMul::forward_into(&inp.x, &inp.a, Mat::zeros_with(Dyn(i), Dyn(j)))
+    });
+    let x = View::row_major(inp.x.as_slice(), i, k);
+    let a = View::row_major(inp.a.as_slice(), k, j);
+    let dy = View::row_major(inp.dy.as_slice(), i, j);
+
+    let call = |imp: Impl, out: &mut Outputs<T>| match (imp, op) {
+        (Impl::Shapegrad, Op::Forward) => {
+            let y = take(&mut out.y);
+            out.y = with_threads(pol, || {
+                MatMul::forward_into(&inp.x, &inp.a, y).into_output()
+            });
+        }
+        (Impl::Shapegrad, Op::Backward) => with_threads(pol, || {
+            mm.backward_into(&inp.dy, &mut out.grads, Write::Overwrite)
+        }),
+        (Impl::Shapegrad, Op::Dx) => with_threads(pol, || {
+            mm.backward_x_into(&inp.dy, &mut out.grads.dx, Write::Overwrite)
+        }),
+        (Impl::Shapegrad, Op::Da) => with_threads(pol, || {
+            mm.backward_a_into(&inp.dy, &mut out.grads.da, Write::Overwrite)
+        }),
+        (imp, Op::Forward) => product(imp, &mut out.y, x, a, threads),
+        (imp, Op::Dx) => product(imp, &mut out.grads.dx, dy, a.t(), threads),
+        (imp, Op::Da) => product(imp, &mut out.grads.da, x.t(), dy, threads),
+        (imp, Op::Backward) => {
+            product(imp, &mut out.grads.dx, dy, a.t(), threads);
+            product(imp, &mut out.grads.da, x.t(), dy, threads);
+        }
+    };
+    let results = |out: &Outputs<T>| -> Vec<Mat<T>> {
+        match op {
+            Op::Forward => vec![out.y.clone()],
+            Op::Backward => vec![out.grads.dx.clone(), out.grads.da.clone()],
+            Op::Dx => vec![out.grads.dx.clone()],
+            Op::Da => vec![out.grads.da.clone()],
+        }
+    };
+
+    // Check: each contestant writes over NaN, and must agree with shapegrad.
+    let mut reference: Vec<Mat<T>> = Vec::new();
+    let mut max_rel_diff = 0.0f64;
+    let mut first_call = [0.0f64; 6];
+    for (n, &imp) in IMPLS.iter().enumerate() {
+        poison(&mut out.y);
+        poison(&mut out.grads.dx);
+        poison(&mut out.grads.da);
+        let t = Instant::now();
+        call(imp, &mut out);
+        first_call[n] = t.elapsed().as_secs_f64();
+        let got = results(&out);
+        if imp == Impl::Shapegrad {
+            // shapegrad's own result must be finite to serve as the reference.
+            for m in &got {
+                assert!(
+                    m.as_slice().iter().all(|v| v.f64().is_finite()),
+                    "shapegrad left NaN in its output ({} {:?})",
+                    T::NAME,
+                    op
+                );
+            }
+            reference = got;
+        } else {
+            for (g, r) in got.iter().zip(&reference) {
+                let d = rel_diff(g, r);
+                assert!(
+                    d <= T::TOLERANCE,
+                    "{} disagrees with shapegrad on {}x{}x{} {} {}: relative difference {d:e}",
+                    imp.name(),
+                    i,
+                    k,
+                    j,
+                    T::NAME,
+                    op.name()
+                );
+                max_rel_diff = max_rel_diff.max(d);
+            }
+        }
+    }
+
+    // Warm-up, then as many repetitions as the budget allows, interleaved.
+    let mut warm = [f64::INFINITY; 6];
+    for _ in 1..timing.warmup.max(1) {
+        for (n, &imp) in IMPLS.iter().enumerate() {
+            let t = Instant::now();
+            call(imp, &mut out);
+            warm[n] = warm[n].min(t.elapsed().as_secs_f64());
+        }
+    }
+    let per_call: f64 = IMPLS
+        .iter()
+        .enumerate()
+        .map(|(n, _)| {
+            if warm[n].is_finite() {
+                warm[n]
+            } else {
+                first_call[n]
+            }
+        })
+        .sum::<f64>()
+        / IMPLS.len() as f64;
+    let reps = ((timing.budget / per_call).ceil() as usize).clamp(timing.min_reps, timing.max_reps);
+    let mut times = vec![Vec::with_capacity(reps); IMPLS.len()];
+    // Each repetition runs the contestants in a new order, so that none always follows the same
+    // one (whose cache footprint and allocations it would inherit) or always comes first.
+    let mut order: [usize; 6] = [0, 1, 2, 3, 4, 5];
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..reps {
+        for n in (1..order.len()).rev() {
+            rng = rng
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            order.swap(n, (rng >> 33) as usize % (n + 1));
+        }
+        for &n in &order {
+            let t = Instant::now();
+            call(IMPLS[n], &mut out);
+            times[n].push(t.elapsed().as_secs_f64());
+        }
+    }
+    let flops = op.flops(inp.dims);
+    let mut gflops = [0.0; 6];
+    for (n, t) in times.iter_mut().enumerate() {
+        gflops[n] = flops / median(t) / 1e9;
+    }
+    RowResult {
+        gflops,
+        max_rel_diff,
+        reps,
+    }
+}

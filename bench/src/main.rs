@@ -1,0 +1,519 @@
+//! `shapegrad-bench`: shapegrad's forward and backward against its GEMM backend called directly
+//! and against faer, matrixmultiply, ndarray and nalgebra, all measured in one run.
+//!
+//! ```text
+//! cargo run --release -p shapegrad-bench               # full: every size, 7+ repetitions
+//! cargo run --release -p shapegrad-bench -- --quick    # under a minute: no 2048³, 3+ repetitions
+//! ```
+//!
+//! Filters, for investigating one corner: `--sizes 1024x1024x1024,32x4096x4096`,
+//! `--dtypes f32`, `--threads 1`, `--ops forward,dx`, `--reps N` (minimum repetitions).
+//!
+//! Each thread count runs in a child process of its own, because matrixmultiply (and ndarray
+//! and nalgebra, which call it) size their thread pool once per process from
+//! `MATMUL_NUM_THREADS`. The parent measures the FMA peak, prints the table as rows arrive, and
+//! writes every row to `target/shapegrad-bench.csv` (under `CARGO_TARGET_DIR` when it is set).
+#![deny(unsafe_code)]
+
+mod impls;
+mod raw;
+
+use std::io::{BufRead, BufReader, Write as _};
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use impls::{Elem, IMPLS, Inputs, OPS, Op, Timing};
+
+/// The sizes `I×K×J` of the full run: the seed example's, squares, and a thin batch against a
+/// large weight matrix.
+const SIZES: [(usize, usize, usize); 5] = [
+    (128, 256, 512),
+    (512, 512, 512),
+    (1024, 1024, 1024),
+    (2048, 2048, 2048),
+    (32, 4096, 4096),
+];
+
+const CSV_HEADER: &str = "size,dtype,threads,op,impl,gflops,peak_pct";
+
+#[derive(Clone, Debug)]
+struct Args {
+    quick: bool,
+    sizes: Vec<(usize, usize, usize)>,
+    dtypes: Vec<String>,
+    threads: Vec<usize>,
+    ops: Vec<Op>,
+    min_reps: Option<usize>,
+    /// In a child: the thread count it measures.
+    child: Option<usize>,
+}
+
+fn parse_size(s: &str) -> Option<(usize, usize, usize)> {
+    let mut it = s.split('x').map(|p| p.parse::<usize>().ok());
+    let (i, k, j) = (it.next()??, it.next()??, it.next()??);
+    (it.next().is_none() && i > 0 && k > 0 && j > 0).then_some((i, k, j))
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: shapegrad-bench [--quick] [--sizes IxKxJ,..] [--dtypes f32,f64] [--threads 1,2] \
+         [--ops forward,backward,dx,da] [--reps N]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        quick: false,
+        sizes: Vec::new(),
+        dtypes: vec!["f32".into(), "f64".into()],
+        threads: vec![1, 2],
+        ops: OPS.to_vec(),
+        min_reps: None,
+        child: None,
+    };
+    let mut explicit_sizes = false;
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| usage());
+        match a.as_str() {
+            "--quick" => args.quick = true,
+            "--sizes" => {
+                explicit_sizes = true;
+                args.sizes = value()
+                    .split(',')
+                    .map(|s| parse_size(s).unwrap_or_else(|| usage()))
+                    .collect();
+            }
+            "--dtypes" => {
+                args.dtypes = value().split(',').map(str::to_owned).collect();
+                if args.dtypes.iter().any(|d| d != "f32" && d != "f64") {
+                    usage();
+                }
+            }
+            "--threads" => {
+                args.threads = value()
+                    .split(',')
+                    .map(|t| t.parse().ok().filter(|&t| t > 0).unwrap_or_else(|| usage()))
+                    .collect();
+            }
+            "--ops" => {
+                args.ops = value()
+                    .split(',')
+                    .map(|o| {
+                        *OPS.iter()
+                            .find(|op| op.name() == o)
+                            .unwrap_or_else(|| usage())
+                    })
+                    .collect();
+            }
+            "--reps" => args.min_reps = Some(value().parse().unwrap_or_else(|_| usage())),
+            "--child" => args.child = Some(value().parse().unwrap_or_else(|_| usage())),
+            _ => usage(),
+        }
+    }
+    if !explicit_sizes {
+        args.sizes = SIZES
+            .iter()
+            .copied()
+            // Quick mode leaves out 2048³, the one size that takes seconds per call.
+            .filter(|&s| !(args.quick && s == (2048, 2048, 2048)))
+            .collect();
+    }
+    args
+}
+
+fn timing(args: &Args) -> Timing {
+    let mut t = if args.quick {
+        Timing {
+            min_reps: 3,
+            max_reps: 25,
+            budget: 0.03,
+            warmup: 1,
+        }
+    } else {
+        Timing {
+            min_reps: 7,
+            max_reps: 100,
+            budget: 0.4,
+            warmup: 2,
+        }
+    };
+    if let Some(r) = args.min_reps {
+        t.min_reps = r;
+        t.max_reps = t.max_reps.max(r);
+    }
+    t
+}
+
+fn size_name((i, k, j): (usize, usize, usize)) -> String {
+    format!("{i}x{k}x{j}")
+}
+
+/// The child: measures every row for one thread count and prints them on stdout.
+fn child(args: &Args, threads: usize) {
+    let timing = timing(args);
+    for &size in &args.sizes {
+        for dtype in &args.dtypes {
+            match dtype.as_str() {
+                "f32" => child_size::<f32>(args, size, threads, timing),
+                _ => child_size::<f64>(args, size, threads, timing),
+            }
+        }
+    }
+}
+
+fn child_size<T: Elem>(args: &Args, size: (usize, usize, usize), threads: usize, timing: Timing) {
+    let inputs = Inputs::<T>::new(size);
+    for &op in &args.ops {
+        let r = impls::run_row(&inputs, op, threads, timing);
+        let g: Vec<String> = r.gflops.iter().map(|g| format!("{g:.3}")).collect();
+        println!(
+            "ROW {} {} {} {} {} {:e} {}",
+            size_name(size),
+            T::NAME,
+            threads,
+            op.name(),
+            g.join(" "),
+            r.max_rel_diff,
+            r.reps
+        );
+    }
+}
+
+/// A row as the parent reads it from a child.
+struct Row {
+    size: String,
+    dtype: String,
+    threads: usize,
+    op: String,
+    gflops: [f64; 6],
+    max_rel_diff: f64,
+    reps: usize,
+}
+
+fn parse_row(line: &str) -> Option<Row> {
+    let mut f = line.strip_prefix("ROW ")?.split_whitespace();
+    let size = f.next()?.to_owned();
+    let dtype = f.next()?.to_owned();
+    let threads = f.next()?.parse().ok()?;
+    let op = f.next()?.to_owned();
+    let mut gflops = [0.0; 6];
+    for g in &mut gflops {
+        *g = f.next()?.parse().ok()?;
+    }
+    let max_rel_diff = f.next()?.parse().ok()?;
+    let reps = f.next()?.parse().ok()?;
+    Some(Row {
+        size,
+        dtype,
+        threads,
+        op,
+        gflops,
+        max_rel_diff,
+        reps,
+    })
+}
+
+/// Where the CSV goes: the workspace's target directory.
+fn csv_path() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("shapegrad-bench.csv")
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+/// Per-core peak GFLOP/s for a dtype.
+fn peak_for(peak: Option<(f64, f64, &str)>, dtype: &str) -> Option<f64> {
+    peak.map(|(s, d, _)| if dtype == "f32" { s } else { d })
+}
+
+fn main() -> ExitCode {
+    let args = parse_args();
+    if let Some(threads) = args.child {
+        child(&args, threads);
+        return ExitCode::SUCCESS;
+    }
+    let start = Instant::now();
+    let timing = timing(&args);
+    println!(
+        "shapegrad-bench ({} mode): {}; {} logical CPUs; load average {} at start",
+        if args.quick { "quick" } else { "full" },
+        cpu_model(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load()
+    );
+    println!(
+        "sizes {}; {}–{} timed repetitions per cell (median reported) after {} warm-up round(s); \
+         every contestant's result checked against shapegrad's first",
+        args.sizes
+            .iter()
+            .map(|&s| size_name(s))
+            .collect::<Vec<_>>()
+            .join(", "),
+        timing.min_reps,
+        timing.max_reps,
+        timing.warmup
+    );
+    let peak = raw::fma_peak();
+    match peak {
+        Some((s, d, isa)) => println!(
+            "FMA peak per core ({isa}, measured now): f32 {s:.1} GFLOP/s, f64 {d:.1} GFLOP/s; \
+             %peak = shapegrad / (peak per core × threads)"
+        ),
+        None => println!("FMA peak: no FMA instruction set known to the bench; %peak left empty"),
+    }
+    println!(
+        "GFLOP/s (backward = dX and dA together). sg/peer = shapegrad / best of faer, \
+         matrixmultiply, ndarray, nalgebra; sg/back = shapegrad / gemm called directly."
+    );
+    println!(
+        "matrixmultiply, ndarray and nalgebra run on matrixmultiply's own pool \
+         (MATMUL_NUM_THREADS = threads, set per child process)."
+    );
+    println!();
+    println!(
+        "{:<13} {:<5} {:>3} {:<8} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} | {:>7} {:<14} {:>7} {:>6}",
+        "size",
+        "dtype",
+        "thr",
+        "op",
+        "shapegrad",
+        "backend",
+        "faer",
+        "mmul",
+        "ndarray",
+        "nalgebra",
+        "sg/peer",
+        "(best peer)",
+        "sg/back",
+        "%peak"
+    );
+
+    let mut csv = vec![CSV_HEADER.to_owned()];
+    let mut rows: Vec<Row> = Vec::new();
+    let mut failed = false;
+    let exe = std::env::current_exe().expect("own executable path");
+    for &threads in &args.threads {
+        let mut cmd = Command::new(&exe);
+        cmd.env("MATMUL_NUM_THREADS", threads.to_string())
+            .arg("--child")
+            .arg(threads.to_string())
+            .stdout(Stdio::piped());
+        for (flag, value) in [
+            (
+                "--sizes",
+                args.sizes
+                    .iter()
+                    .map(|&s| size_name(s))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            ("--dtypes", args.dtypes.join(",")),
+            (
+                "--ops",
+                args.ops
+                    .iter()
+                    .map(|o| o.name())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        ] {
+            cmd.arg(flag).arg(value);
+        }
+        if args.quick {
+            cmd.arg("--quick");
+        }
+        if let Some(r) = args.min_reps {
+            cmd.arg("--reps").arg(r.to_string());
+        }
+        let mut proc = cmd.spawn().expect("spawn the measuring child");
+        let stdout = proc.stdout.take().expect("child stdout");
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("read child output");
+            let Some(row) = parse_row(&line) else {
+                println!("{line}");
+                continue;
+            };
+            let peak_core = peak_for(peak, &row.dtype);
+            let best_peer = IMPLS
+                .iter()
+                .zip(row.gflops)
+                .filter(|(imp, _)| imp.is_peer())
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .expect("peers");
+            let sg = row.gflops[0];
+            let pct = |g: f64| peak_core.map(|p| 100.0 * g / (p * row.threads as f64));
+            println!(
+                "{:<13} {:<5} {:>3} {:<8} {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} | {:>7.3} {:<14} {:>7.3} {:>6}",
+                row.size,
+                row.dtype,
+                row.threads,
+                row.op,
+                sg,
+                row.gflops[1],
+                row.gflops[2],
+                row.gflops[3],
+                row.gflops[4],
+                row.gflops[5],
+                sg / best_peer.1,
+                format!("({})", best_peer.0.name()),
+                sg / row.gflops[1],
+                pct(sg).map_or("-".into(), |p| format!("{p:.1}")),
+            );
+            let _ = std::io::stdout().flush();
+            for (imp, g) in IMPLS.iter().zip(row.gflops) {
+                csv.push(format!(
+                    "{},{},{},{},{},{:.3},{}",
+                    row.size,
+                    row.dtype,
+                    row.threads,
+                    row.op,
+                    imp.name(),
+                    g,
+                    pct(g).map_or(String::new(), |p| format!("{p:.2}"))
+                ));
+            }
+            rows.push(row);
+        }
+        let status = proc.wait().expect("wait for the child");
+        if !status.success() {
+            println!("the {threads}-thread measurement failed ({status}); see the message above");
+            failed = true;
+        }
+    }
+
+    summary(&rows);
+    let path = csv_path();
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&path, csv.join("\n") + "\n"));
+    match written {
+        Ok(()) => println!("wrote {}", path.display()),
+        Err(e) => {
+            println!("could not write {}: {e}", path.display());
+            failed = true;
+        }
+    }
+    println!(
+        "done in {:.0} s; load average {} at the end",
+        start.elapsed().as_secs_f64(),
+        load()
+    );
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The targets, row by row: shapegrad ≥ 0.98× the backend, ≥ 1.0× the best peer, and the seed
+/// size's backward within 10 % of twice its forward time (1 thread).
+fn summary(rows: &[Row]) {
+    if rows.is_empty() {
+        return;
+    }
+    println!();
+    let worst_diff = rows.iter().map(|r| r.max_rel_diff).fold(0.0, f64::max);
+    let reps: Vec<usize> = rows.iter().map(|r| r.reps).collect();
+    println!(
+        "results checked: every contestant agrees with shapegrad (largest relative difference \
+         {worst_diff:.1e}); repetitions per cell {}–{}",
+        reps.iter().min().unwrap_or(&0),
+        reps.iter().max().unwrap_or(&0)
+    );
+    let peer_best = |r: &Row| {
+        IMPLS
+            .iter()
+            .zip(r.gflops)
+            .filter(|(i, _)| i.is_peer())
+            .map(|(_, g)| g)
+            .fold(0.0, f64::max)
+    };
+    let below_backend: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.gflops[0] < 0.98 * r.gflops[1])
+        .collect();
+    let below_peer: Vec<&Row> = rows.iter().filter(|r| r.gflops[0] < peer_best(r)).collect();
+    let describe = |r: &&Row, base: f64| {
+        format!(
+            "{} {} {}t {} ({:.3})",
+            r.size,
+            r.dtype,
+            r.threads,
+            r.op,
+            r.gflops[0] / base
+        )
+    };
+    println!(
+        "target shapegrad >= 0.98 x backend: {} of {} rows hold{}",
+        rows.len() - below_backend.len(),
+        rows.len(),
+        if below_backend.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; below: {}",
+                below_backend
+                    .iter()
+                    .map(|r| describe(r, r.gflops[1]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    );
+    println!(
+        "target shapegrad >= 1.00 x best peer: {} of {} rows hold{}",
+        rows.len() - below_peer.len(),
+        rows.len(),
+        if below_peer.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; below: {}",
+                below_peer
+                    .iter()
+                    .map(|r| describe(r, peer_best(r)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    );
+    for dtype in ["f32", "f64"] {
+        let find = |op: &str| {
+            rows.iter().find(|r| {
+                r.size == "128x256x512" && r.dtype == dtype && r.threads == 1 && r.op == op
+            })
+        };
+        if let (Some(f), Some(b)) = (find("forward"), find("backward")) {
+            // Same flop count per product, so time(backward) / (2 · time(forward)) is the ratio
+            // of forward's rate to backward's.
+            let ratio = f.gflops[0] / b.gflops[0];
+            println!(
+                "seed size 128x256x512 {dtype} 1 thread: backward takes {ratio:.3} x twice the \
+                 forward's time (target <= 1.10: {})",
+                if ratio <= 1.10 { "holds" } else { "misses" }
+            );
+        }
+    }
+}
