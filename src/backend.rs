@@ -9,31 +9,36 @@
 //! The destination is always row-major. [`plan`] picks, from the layout of the operands (the
 //! three layouts of a product and its backward: `X·A`, `dY·Aᵀ` and `Xᵀ·dY`), the shape, the
 //! element type and the thread count, one of four equivalent calls; none copies an operand.
-//! The rules were measured with `shapegrad-bench` (`cargo run --release -p shapegrad-bench`)
-//! on a 2-core AVX-512 machine; numbers are f32 GFLOP/s, one thread unless said otherwise:
+//! The rules were measured on a 2-core AVX-512 machine (Xeon, KVM) with the kernels called
+//! side by side; GFLOP/s below are f32 on one thread unless said otherwise, and
+//! `cargo run --release -p shapegrad-bench` measures the result against the peers.
 //!
 //! * [`Plan::Gemm`], `gemm::gemm` as is: the default, and the fastest for square products
-//!   (1024³: forward 160, `dY·Aᵀ` 150, `Xᵀ·dY` 152, where faer makes 154, 153 and 75).
-//!   gemm turns the problem around so that its kernel's rows run along the destination's
-//!   columns, and packs the right operand as the kernel's left one.
-//! * [`Plan::GemmDirect`], gemm's kernel without that turn, for `dY·Aᵀ` with few rows
-//!   (batch ≤ 64). Turned around, the kernel must pack `A` through a strided gather, row stride
-//!   `J` apart for every element (32×4096×4096: 40); not turned, it streams the rows of `A` once,
-//!   as broadcasts, and only the small `dY` is packed (86; faer 54, matrixmultiply 64; 2 threads
-//!   106 against faer's 93).
+//!   (1024³: forward 162, `dY·Aᵀ` 150, `Xᵀ·dY` 152, where faer's kernel makes 154, 153 and 75;
+//!   2 threads 298, 251, 272 against 259, 256, 144). gemm turns the problem around so that its
+//!   kernel's rows run along the destination's columns; its kernel then reads the right
+//!   operand as its left one, packed into panels.
+//! * [`Plan::GemmDirect`], gemm's kernel without that turn, for `dY·Aᵀ` with few rows (the
+//!   batch, ≤ 64; ≤ 128 for f64 on several threads). Turned around, gemm must pack `A` through
+//!   a scalar gather, `J` elements apart for each one; not turned, it streams the rows of `A`
+//!   once and packs only the small `dY` (32×4096×4096: 43 → 90, faer 57, matrixmultiply 68;
+//!   f64 35 → 56; 2 threads 60 → 119, faer 103).
 //! * [`Plan::GemmColumnBlocks`], `gemm::gemm` on blocks of [`COLUMN_BLOCK`] destination columns,
-//!   for `X·A` with few rows on one thread. With fewer than 8·NR destination rows gemm does not
-//!   pack `A` and reads it in place, one 16 KiB stride per depth step at J = 4096; a block whose
-//!   width is not a multiple of the SIMD width is packed whole (32×4096×4096: 41 → 72; faer 59,
-//!   matrixmultiply 61).
-//! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate that faer 0.24 calls), on
-//!   AVX-512 only: `X·A` with few rows on several threads (32×4096×4096, 2 threads: 103 against
-//!   gemm's 53), `Xᵀ·dY` with a small batch (32×4096×4096: 106 against 77), and f32 `dY·Aᵀ` on
-//!   several threads, where gemm's strided gather of `A` does not parallelise well
-//!   (128×256×512, 2 threads: 148 against 102; 512³: 188 against 172).
+//!   for `X·A` with few rows (≤ 48) on one thread. With fewer than 8·NR destination rows gemm
+//!   does not pack `A` and reads it in place, a 16 KiB stride per depth step at J = 4096; a block
+//!   whose width is not a multiple of the SIMD width is packed whole (32×4096×4096: 39 → 70,
+//!   faer 61, matrixmultiply 57; f64 13 → 28).
+//! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate faer 0.24 calls), only with
+//!   AVX-512: `X·A` with few rows on several threads (32×4096×4096, 2 threads: 52 → 96),
+//!   `Xᵀ·dY` with a small batch on one thread (32×4096×4096: 76 → 81, f64 47 → 50), and f32
+//!   `dY·Aᵀ` on several threads up to 512 rows, where gemm's gather of `A` parallelises badly
+//!   (2 threads, 128×256×512: 94 → 125; 512³: 196 → 224).
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
 //! whose small-size paths are the quickest there.
+//!
+//! Not taken: f32 `dY·Aᵀ` at 128×256×512 on one thread runs 112 with `gemm::gemm` against 143
+//! with faer's kernel, but `tests/alloc.rs` pins that call's allocations to `gemm::gemm`'s.
 #![allow(unsafe_code)]
 
 use core::any::TypeId;
@@ -90,8 +95,13 @@ const FEW_ROWS: usize = 48;
 /// `Xᵀ·dY` with at most this deep a product (the batch) counts as thin.
 const THIN_DEPTH: usize = 64;
 
-/// `dY·Aᵀ` with at most this many rows takes [`Plan::GemmDirect`].
+/// `dY·Aᵀ` with at most this many rows takes [`Plan::GemmDirect`] (twice as many for f64 on
+/// several threads).
 const DIRECT_MAX_ROWS: usize = 64;
+
+/// f32 `dY·Aᵀ` on several threads with fewer rows than this takes [`Plan::Faer`]: faer's kernel
+/// wins up to 512 rows (512³: 224 against 196 GFLOP/s), ties at 1024 and loses at 2048.
+const PARALLEL_FAER_MAX_ROWS: usize = 1024;
 
 fn is_f64<T: Scalar>() -> bool {
     TypeId::of::<T>() == TypeId::of::<f64>()
@@ -121,10 +131,11 @@ fn plan(
         return Plan::Gemm;
     }
     let faer = faer_kernel();
+    let parallel = threads > 1;
     match (lhs, rhs) {
         // X·A, a small batch against a weight matrix.
         (Layout::Rows, Layout::Rows) if m <= FEW_ROWS && n > 2 * COLUMN_BLOCK => {
-            if threads == 1 {
+            if !parallel {
                 Plan::GemmColumnBlocks
             } else if faer {
                 Plan::Faer
@@ -134,12 +145,14 @@ fn plan(
         }
         // dY·Aᵀ.
         (Layout::Rows, Layout::Cols) if m <= DIRECT_MAX_ROWS => Plan::GemmDirect,
-        (Layout::Rows, Layout::Cols) if faer && threads > 1 && !f64 => Plan::Faer,
-        // Xᵀ·dY with a small batch: a large, shallow product. With f64 on several threads
-        // gemm keeps up (32×4096×4096: 60 against 55).
-        (Layout::Cols, Layout::Rows) if faer && k <= THIN_DEPTH && !(f64 && threads > 1) => {
+        (Layout::Rows, Layout::Cols) if parallel && f64 && m <= 2 * DIRECT_MAX_ROWS => {
+            Plan::GemmDirect
+        }
+        (Layout::Rows, Layout::Cols) if parallel && !f64 && faer && m < PARALLEL_FAER_MAX_ROWS => {
             Plan::Faer
         }
+        // Xᵀ·dY with a small batch: a large, shallow product.
+        (Layout::Cols, Layout::Rows) if !parallel && faer && k <= THIN_DEPTH => Plan::Faer,
         _ => Plan::Gemm,
     }
 }

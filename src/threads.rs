@@ -29,11 +29,17 @@ pub enum Threads {
     Fixed(NonZeroUsize),
 }
 
-/// Products with at least this many multiply-adds (`m·n·k`) go parallel under [`Threads::Auto`].
+/// Products with at least this many multiply-adds (`m·n·k`, here 256³) go parallel under
+/// [`Threads::Auto`]; smaller ones stay on the calling thread and never wake the pool.
 ///
-/// Measured with `shapegrad-bench` on 2 cores: below about 192³ the second thread's start-up and
-/// the split of the work cost more than they save.
-pub const AUTO_PARALLEL_MIN_MULADDS: usize = 192 * 192 * 192;
+/// Measured with `cargo run --release -p shapegrad-bench -- --crossover` (shapegrad's forward,
+/// `dY·Aᵀ` and `Xᵀ·dY`, one thread against two, on a 2-core AVX-512 machine). Up to 80³ the two
+/// policies time alike (the backend splits nothing that small); from 96³ to 160³ two threads
+/// are slower for every operation (f32 0.54–0.98×); at 192³ the forward and `Xᵀ·dY` gain
+/// (f32 1.15×, f64 1.23×) but `dY·Aᵀ` still loses (f32 0.77×), as it does for a batch of 32 at
+/// 8.4 M multiply-adds (32×256×1024: 0.82×); at 256³ every f32 operation gains (1.16–1.35×), as
+/// do 128×256×512 (1.25–1.33×) and the f64 forward and `Xᵀ·dY` (1.33–1.35×).
+pub const AUTO_PARALLEL_MIN_MULADDS: usize = 1 << 24;
 
 // Encoding for the atomic: 0 = Auto, 1 = Sequential, n + 1 = Fixed(n).
 static DEFAULT: AtomicUsize = AtomicUsize::new(0);
@@ -116,7 +122,12 @@ mod tests {
 
     #[test]
     fn auto_keeps_small_products_on_one_thread() {
-        with_threads(Threads::Auto, || assert_eq!(threads_for(8, 8, 8), 1));
+        with_threads(Threads::Auto, || {
+            assert_eq!(threads_for(8, 8, 8), 1);
+            // Just under the threshold: 255·256·256 multiply-adds.
+            assert_eq!(threads_for(255, 256, 256), 1);
+            assert_eq!(threads_for(256, 256, 256), rayon::current_num_threads());
+        });
     }
 
     #[test]

@@ -441,3 +441,77 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
         reps,
     }
 }
+
+/// Time of one shapegrad operation under `threads` (median of interleaved repetitions), for
+/// [`crossover`].
+fn crossover_row<T: Elem>(size: (usize, usize, usize), op: Op, threads: usize) -> (f64, f64) {
+    let inp = Inputs::<T>::new(size);
+    let (i, k, j) = size;
+    let mut y = Mat::zeros_with(Dyn(i), Dyn(j));
+    let mut grads = Grads {
+        dx: Mat::zeros_with(Dyn(i), Dyn(k)),
+        da: Mat::zeros_with(Dyn(k), Dyn(j)),
+    };
+    let mm = MatMul::forward_into(&inp.x, &inp.a, Mat::zeros_with(Dyn(i), Dyn(j)));
+    let mut call = |pol: Threads| {
+        with_threads(pol, || match op {
+            Op::Forward => {
+                y = MatMul::forward_into(&inp.x, &inp.a, take(&mut y)).into_output();
+            }
+            Op::Backward => mm.backward_into(&inp.dy, &mut grads, Write::Overwrite),
+            Op::Dx => mm.backward_x_into(&inp.dy, &mut grads.dx, Write::Overwrite),
+            Op::Da => mm.backward_a_into(&inp.dy, &mut grads.da, Write::Overwrite),
+        })
+    };
+    let pols = [policy(1), policy(threads)];
+    let per_call = {
+        let t = Instant::now();
+        for _ in 0..3 {
+            call(pols[0]);
+            call(pols[1]);
+        }
+        t.elapsed().as_secs_f64() / 6.0
+    };
+    let reps = ((0.3 / per_call) as usize).clamp(9, 2001);
+    let mut times = [Vec::with_capacity(reps), Vec::with_capacity(reps)];
+    for r in 0..reps {
+        for n in [r % 2, 1 - r % 2] {
+            let t = Instant::now();
+            call(pols[n]);
+            times[n].push(t.elapsed().as_secs_f64());
+        }
+    }
+    let [mut one, mut many] = times;
+    (median(&mut one), median(&mut many))
+}
+
+/// Prints, for products around [`shapegrad::AUTO_PARALLEL_MIN_MULADDS`], the time on one thread
+/// against `threads` threads: where the second thread starts to pay.
+pub fn crossover<T: Elem>(threads: usize) {
+    let mut sizes: Vec<(usize, usize, usize)> = [32, 48, 64, 80, 96, 112, 128, 160, 192, 256]
+        .iter()
+        .map(|&s| (s, s, s))
+        .collect();
+    sizes.extend([
+        (32, 64, 256),
+        (32, 128, 512),
+        (32, 256, 1024),
+        (64, 128, 256),
+        (128, 256, 512),
+    ]);
+    for size in sizes {
+        let (i, k, j) = size;
+        let mut line = format!("{} {i}x{k}x{j} ({} muladds):", T::NAME, i * k * j);
+        for op in [Op::Forward, Op::Dx, Op::Da] {
+            let (one, many) = crossover_row::<T>(size, op, threads);
+            line += &format!(
+                "  {} {:.1}/{:.1} µs = {:.2}x",
+                op.name(),
+                one * 1e6,
+                many * 1e6,
+                one / many
+            );
+        }
+        println!("{line}");
+    }
+}

@@ -6,6 +6,9 @@
 //! cargo run --release -p shapegrad-bench -- --quick    # under a minute: no 2048³, 3+ repetitions
 //! ```
 //!
+//! `--crossover` prints instead, for small products, shapegrad's time on one thread against all
+//! of them (the measurement behind `AUTO_PARALLEL_MIN_MULADDS`).
+//!
 //! Filters, for investigating one corner: `--sizes 1024x1024x1024,32x4096x4096`,
 //! `--dtypes f32`, `--threads 1`, `--ops forward,dx`, `--reps N` (minimum repetitions).
 //!
@@ -248,6 +251,14 @@ fn peak_for(peak: Option<(f64, f64, &str)>, dtype: &str) -> Option<f64> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("--crossover") {
+        // Not part of the table: one thread against all of them for small products, to tune
+        // shapegrad's AUTO_PARALLEL_MIN_MULADDS.
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        impls::crossover::<f32>(threads);
+        impls::crossover::<f64>(threads);
+        return ExitCode::SUCCESS;
+    }
     let args = parse_args();
     if let Some(threads) = args.child {
         child(&args, threads);
