@@ -1,9 +1,11 @@
 //! What products allocate, counted by a global allocator.
 //!
-//! The GEMM backend allocates its own packing workspace on every call (every GEMM packs operand
-//! panels; that is the kernel's business, not a copy shapegrad makes). So each test compares
-//! shapegrad's allocations with the kernel's own, measured by calling `gemm::gemm` directly with
-//! the same sizes and strides: whatever is left over is what shapegrad allocated.
+//! The GEMM kernels allocate their own packing workspace on every call (every GEMM packs operand
+//! panels; that is the kernel's business, not a copy shapegrad makes), and which kernel runs
+//! depends on the layout and shape. So the tests compare like with like: an allocating operation
+//! against its `_into` twin on the same operands (the difference must be exactly the outputs), a
+//! composite (`backward_into`, a training step) against the products it is made of, and one
+//! product against `gemm::gemm` called directly, at a shape the backend hands to `gemm::gemm`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -106,6 +108,7 @@ fn merged(mut a: Vec<usize>, b: &[usize]) -> Vec<usize> {
     a
 }
 
+/// The seed's operands, and buffers for every result.
 struct Seed {
     x: Matrix<I, K>,
     a: Matrix<K, J>,
@@ -121,107 +124,103 @@ impl Seed {
         }
     }
 
-    /// The kernel's own allocations for dX = dY·Aᵀ and dA = Xᵀ·dY, with shapegrad's strides.
-    fn kernel_backward(&self) -> Vec<usize> {
-        let (i, k, j) = (128, 256, 512);
-        let mut dx = vec![0.0; i * k];
-        let mut da = vec![0.0; k * j];
-        let dx_allocs = allocations(|| {
-            // dY: I×J row-major; Aᵀ: J×K with row stride 1, column stride J.
-            kernel(
-                &mut dx,
-                (self.dy.as_slice(), j, 1),
-                (self.a.as_slice(), 1, j),
-                [i, k, j],
-            );
+    fn grads() -> Grads<I, K, J> {
+        Grads {
+            dx: Matrix::zeros(),
+            da: Matrix::zeros(),
+        }
+    }
+
+    /// The allocations of the two products a backward pass is made of, written into buffers.
+    fn backward_products(&self) -> Vec<usize> {
+        let mut g = Self::grads();
+        let dx = allocations(|| self.dy.matmul_into(self.a.t(), &mut g.dx, Write::Overwrite));
+        let da = allocations(|| {
+            self.x
+                .t()
+                .matmul_into(&self.dy, &mut g.da, Write::Overwrite)
         });
-        let da_allocs = allocations(|| {
-            // Xᵀ: K×I with row stride 1, column stride K; dY: I×J row-major.
-            kernel(
-                &mut da,
-                (self.x.as_slice(), 1, k),
-                (self.dy.as_slice(), j, 1),
-                [k, j, i],
-            );
-        });
-        merged(dx_allocs, &da_allocs)
+        merged(dx, &da)
     }
 }
 
-#[test]
-fn backward_allocates_its_two_outputs_and_nothing_else_of_its_own() {
+/// Runs `f` once so the kernels' per-thread caches exist, then on one thread, as every test does.
+fn sequential(f: impl FnOnce(&Seed)) {
     with_threads(Threads::Sequential, || {
         let s = Seed::new();
-        let mm = MatMul::forward(&s.x, &s.a);
-        drop(mm.backward(&s.dy)); // warm-up: the kernel's per-thread caches
-        let kernel = s.kernel_backward();
-        let outputs = [128 * 256 * F32, 256 * 512 * F32];
-        assert_eq!(allocations(|| mm.backward(&s.dy)), merged(kernel, &outputs));
+        let mut g = Seed::grads();
+        MatMul::forward(&s.x, &s.a).backward_into(&s.dy, &mut g, Write::Overwrite);
+        f(&s);
     });
 }
 
 #[test]
-fn backward_into_allocates_nothing_of_its_own() {
-    with_threads(Threads::Sequential, || {
-        let s = Seed::new();
-        let mm = MatMul::forward(&s.x, &s.a);
-        let mut grads = Grads {
-            dx: Matrix::zeros(),
-            da: Matrix::zeros(),
-        };
-        mm.backward_into(&s.dy, &mut grads, Write::Overwrite);
-        let kernel = s.kernel_backward();
-        let got = allocations(|| mm.backward_into(&s.dy, &mut grads, Write::Accumulate));
-        assert_eq!(got, kernel);
-    });
-}
-
-#[test]
-fn forward_allocates_only_its_output() {
-    with_threads(Threads::Sequential, || {
-        let s = Seed::new();
-        drop(s.x.matmul(&s.a));
-        let mut y = vec![0.0; 128 * 512];
+fn matmul_into_adds_no_allocation_to_the_kernels_own() {
+    // X·A at the seed size is one `gemm::gemm` call in the backend; call it directly for the
+    // kernel's own allocations.
+    sequential(|s| {
+        let mut y = Matrix::<I, J>::zeros();
+        let mut raw = vec![0.0; 128 * 512];
         let kernel = allocations(|| {
             kernel(
-                &mut y,
+                &mut raw,
                 (s.x.as_slice(), 256, 1),
                 (s.a.as_slice(), 512, 1),
                 [128, 512, 256],
             );
         });
-        let got = allocations(|| s.x.matmul(&s.a));
-        assert_eq!(got, merged(kernel, &[128 * 512 * F32]));
+        let got = allocations(|| s.x.matmul_into(&s.a, &mut y, Write::Overwrite));
+        assert_eq!(got, kernel);
+        assert_eq!(y.as_slice(), raw.as_slice());
     });
 }
 
 #[test]
-fn a_training_step_with_reused_buffers_allocates_nothing_of_its_own() {
-    with_threads(Threads::Sequential, || {
-        let s = Seed::new();
+fn matmul_allocates_its_output_and_nothing_else() {
+    sequential(|s| {
         let mut y = Matrix::<I, J>::zeros();
-        let mut grads = Grads {
-            dx: Matrix::zeros(),
-            da: Matrix::zeros(),
-        };
+        let into = allocations(|| s.x.matmul_into(&s.a, &mut y, Write::Overwrite));
+        let got = allocations(|| s.x.matmul(&s.a));
+        assert_eq!(got, merged(into, &[128 * 512 * F32]));
+    });
+}
+
+#[test]
+fn backward_allocates_its_two_outputs_and_nothing_else() {
+    sequential(|s| {
+        let mm = MatMul::forward(&s.x, &s.a);
+        let mut g = Seed::grads();
+        let into = allocations(|| mm.backward_into(&s.dy, &mut g, Write::Overwrite));
+        let got = allocations(|| mm.backward(&s.dy));
+        assert_eq!(got, merged(into, &[128 * 256 * F32, 256 * 512 * F32]));
+    });
+}
+
+#[test]
+fn backward_into_allocates_only_what_its_two_products_do() {
+    sequential(|s| {
+        let mm = MatMul::forward(&s.x, &s.a);
+        let mut g = Seed::grads();
+        let products = s.backward_products();
+        let got = allocations(|| mm.backward_into(&s.dy, &mut g, Write::Accumulate));
+        assert_eq!(got, products);
+    });
+}
+
+#[test]
+fn a_training_step_with_reused_buffers_allocates_only_what_its_products_do() {
+    sequential(|s| {
+        let mut g = Seed::grads();
+        let mut y = Matrix::<I, J>::zeros();
+        let forward = allocations(|| s.x.matmul_into(&s.a, &mut y, Write::Overwrite));
+        let products = merged(forward, &s.backward_products());
         let mut step = |y: Matrix<I, J>| {
             let mm = MatMul::forward_into(&s.x, &s.a, y);
-            mm.backward_into(&s.dy, &mut grads, Write::Overwrite);
+            mm.backward_into(&s.dy, &mut g, Write::Overwrite);
             mm.into_output()
         };
-        y = step(y);
-        let mut yk = vec![0.0; 128 * 512];
-        let kernel_fwd = allocations(|| {
-            kernel(
-                &mut yk,
-                (s.x.as_slice(), 256, 1),
-                (s.a.as_slice(), 512, 1),
-                [128, 512, 256],
-            );
-        });
-        let kernel = merged(kernel_fwd, &s.kernel_backward());
-        let got = allocations(|| y = step(std::mem::replace(&mut y, Matrix::zeros())));
-        // The replacement `Matrix::zeros()` above is the test's own allocation, not the step's.
-        assert_eq!(got, merged(kernel, &[128 * 512 * F32]));
+        let mut y = Some(step(y));
+        let got = allocations(|| y = y.take().map(&mut step));
+        assert_eq!(got, products);
     });
 }
