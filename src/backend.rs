@@ -8,9 +8,10 @@
 //!
 //! The destination is always row-major. [`plan`] picks, from the layout of the operands (the
 //! three layouts of a product and its backward: `X·A`, `dY·Aᵀ` and `Xᵀ·dY`), the shape, the
-//! element type and the thread count, one of four equivalent calls; none copies an operand.
-//! The rules were measured on a 2-core AVX-512 machine (Xeon, KVM) with the kernels called
-//! side by side; GFLOP/s below are f32 on one thread unless said otherwise, and
+//! element type and the thread count, one of four equivalent calls, and on several threads
+//! whether to split the destination into one block per thread; nothing copies an operand. The
+//! rules were measured on a 2-core AVX-512 machine (Xeon, KVM) with the kernels called side by
+//! side; GFLOP/s below are f32 on one thread unless said otherwise, and
 //! `cargo run --release -p shapegrad-bench` measures the result against the peers.
 //!
 //! * [`Plan::Gemm`], `gemm::gemm` as is: the default, and the fastest for square products
@@ -19,20 +20,26 @@
 //!   kernel's rows run along the destination's columns; its kernel then reads the right
 //!   operand as its left one, packed into panels.
 //! * [`Plan::GemmDirect`], gemm's kernel without that turn, for `dY·Aᵀ` with few rows (the
-//!   batch, ≤ 64; ≤ 128 for f64 on several threads). Turned around, gemm must pack `A` through
-//!   a scalar gather, `J` elements apart for each one; not turned, it streams the rows of `A`
-//!   once and packs only the small `dY` (32×4096×4096: 43 → 90, faer 57, matrixmultiply 68;
-//!   f64 35 → 56; 2 threads 60 → 119, faer 103).
+//!   batch, ≤ 64). Turned around, gemm must pack `A` through a scalar gather, `J` elements apart
+//!   for each one; not turned, it streams the rows of `A` once and packs only the small `dY`
+//!   (32×4096×4096: 43 → 90, faer 57, matrixmultiply 68; f64 35 → 56; 2 threads 60 → 119,
+//!   faer 103).
 //! * [`Plan::GemmColumnBlocks`], `gemm::gemm` on blocks of [`COLUMN_BLOCK`] destination columns,
-//!   for `X·A` with few rows (≤ 48) on one thread. With fewer than 8·NR destination rows gemm
-//!   does not pack `A` and reads it in place, a 16 KiB stride per depth step at J = 4096; a block
-//!   whose width is not a multiple of the SIMD width is packed whole (32×4096×4096: 39 → 70,
-//!   faer 61, matrixmultiply 57; f64 13 → 28).
+//!   for `X·A` with few rows (≤ 48). With fewer than 8·NR destination rows gemm does not pack
+//!   `A` and reads it in place, a 16 KiB stride per depth step at J = 4096; a block whose width
+//!   is not a multiple of the SIMD width is packed whole (32×4096×4096: 39 → 70, faer 61,
+//!   matrixmultiply 57; f64 13 → 28).
 //! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate faer 0.24 calls), only with
-//!   AVX-512: `X·A` with few rows on several threads (32×4096×4096, 2 threads: 52 → 96),
-//!   `Xᵀ·dY` with a small batch on one thread (32×4096×4096: 76 → 81, f64 47 → 50), and f32
-//!   `dY·Aᵀ` on several threads up to 512 rows, where gemm's gather of `A` parallelises badly
-//!   (2 threads, 128×256×512: 94 → 125; 512³: 196 → 224).
+//!   AVX-512: `Xᵀ·dY` with a small batch on one thread (32×4096×4096: 76 → 81, f64 47 → 50),
+//!   and the blocks of a split f32 `dY·Aᵀ`.
+//!
+//! On several threads, gemm's and faer's own parallel loops lose much of the second core on
+//! products up to about 512³; one block of the destination per thread, each computed on one
+//! thread, does better ([`Split`]; 2 threads): by columns for `X·A` (128×256×512: 193 → 214,
+//! 512³: 282 → 298; with column blocks inside for a batch of 32: 52 → 119, where faer makes
+//! 115), and for `dY·Aᵀ` with faer's kernel per block in f32 (128×256×512: 113 → 184, faer 143,
+//! matrixmultiply ~170; 512³: 221 → 292; 1024³: 183 → 198) or gemm's in f64 (74 → 106, faer 87);
+//! by rows for `Xᵀ·dY` (141–145 → 148–156). Larger products keep gemm's own threads.
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
 //! whose small-size paths are the quickest there.
@@ -45,7 +52,8 @@ use core::any::TypeId;
 
 use crate::{Dyn, MatRef, Scalar};
 
-/// How one product is computed. Every plan reads the operands in place, through their strides.
+/// How one product, or one block of it, is computed. Every plan reads the operands in place,
+/// through their strides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Plan {
     /// `gemm::gemm`, which computes the transposed problem into the row-major destination.
@@ -56,6 +64,25 @@ enum Plan {
     GemmColumnBlocks,
     /// faer's x86 kernel.
     Faer,
+}
+
+/// A [`Plan`], and whether to split the destination into one block per thread, each block
+/// computed by the plan on one thread (`rayon` runs the blocks side by side).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Schedule {
+    plan: Plan,
+    split: Split,
+}
+
+/// How a parallel product is divided among threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Split {
+    /// Not divided: the plan's own threads, if any.
+    None,
+    /// One block of destination columns per thread.
+    Columns,
+    /// One block of destination rows per thread.
+    Rows,
 }
 
 /// How an operand is laid out.
@@ -89,19 +116,25 @@ const COLUMN_BLOCK: usize = 250;
 
 /// At most this many destination rows count as "few": gemm leaves the left operand of its
 /// kernel unpacked up to 8·NR columns (NR = 6 with AVX-512), and a product of a small batch
-/// against a weight matrix is the case [`Plan::GemmDirect`] and [`Plan::GemmColumnBlocks`] serve.
+/// against a weight matrix is the case [`Plan::GemmColumnBlocks`] serves.
 const FEW_ROWS: usize = 48;
 
 /// `Xᵀ·dY` with at most this deep a product (the batch) counts as thin.
 const THIN_DEPTH: usize = 64;
 
-/// `dY·Aᵀ` with at most this many rows takes [`Plan::GemmDirect`] (twice as many for f64 on
-/// several threads).
+/// `dY·Aᵀ` with at most this many rows takes [`Plan::GemmDirect`].
 const DIRECT_MAX_ROWS: usize = 64;
 
-/// f32 `dY·Aᵀ` on several threads with fewer rows than this takes [`Plan::Faer`]: faer's kernel
-/// wins up to 512 rows (512³: 224 against 196 GFLOP/s), ties at 1024 and loses at 2048.
-const PARALLEL_FAER_MAX_ROWS: usize = 1024;
+/// Up to this many multiply-adds (512³ and a little more), a parallel `X·A` or f64 `dY·Aᵀ` is
+/// split into one block of columns per thread; beyond, gemm's own threads do as well.
+const SPLIT_MAX_MULADDS: usize = 1 << 28;
+
+/// f32 `dY·Aᵀ` is split up to this many multiply-adds (1024³), with faer's kernel per block.
+const SPLIT_MAX_MULADDS_F32_DX: usize = 1 << 30;
+
+/// Column blocks of a split start on a multiple of this many elements (a cache line of f32), so
+/// that two threads never write the same line.
+const SPLIT_ALIGN: usize = 16;
 
 fn is_f64<T: Scalar>() -> bool {
     TypeId::of::<T>() == TypeId::of::<f64>()
@@ -120,40 +153,67 @@ fn faer_kernel() -> bool {
     }
 }
 
-/// The plan for an `m × k` by `k × n` product; see the module documentation for the numbers.
+/// The schedule for an `m × k` by `k × n` product; see the module documentation for the numbers.
 fn plan(
     (m, n, k): (usize, usize, usize),
     (lhs, rhs): (Layout, Layout),
     f64: bool,
     threads: usize,
-) -> Plan {
-    if m.saturating_mul(n).saturating_mul(k) < MIN_PLANNED_MULADDS {
-        return Plan::Gemm;
+) -> Schedule {
+    let whole = |plan| Schedule {
+        plan,
+        split: Split::None,
+    };
+    let split = |plan| Schedule {
+        plan,
+        split: Split::Columns,
+    };
+    let muladds = m.saturating_mul(n).saturating_mul(k);
+    if muladds < MIN_PLANNED_MULADDS {
+        return whole(Plan::Gemm);
     }
     let faer = faer_kernel();
-    let parallel = threads > 1;
+    let parallel = threads > 1 && n >= 2 * SPLIT_ALIGN * threads;
     match (lhs, rhs) {
-        // X·A, a small batch against a weight matrix.
-        (Layout::Rows, Layout::Rows) if m <= FEW_ROWS && n > 2 * COLUMN_BLOCK => {
-            if !parallel {
+        // X·A.
+        (Layout::Rows, Layout::Rows) => {
+            let few_rows = m <= FEW_ROWS && n > 2 * COLUMN_BLOCK;
+            let plan = if few_rows {
                 Plan::GemmColumnBlocks
-            } else if faer {
-                Plan::Faer
             } else {
                 Plan::Gemm
+            };
+            if parallel && (few_rows || muladds <= SPLIT_MAX_MULADDS) {
+                split(plan)
+            } else {
+                whole(plan)
             }
         }
         // dY·Aᵀ.
-        (Layout::Rows, Layout::Cols) if m <= DIRECT_MAX_ROWS => Plan::GemmDirect,
-        (Layout::Rows, Layout::Cols) if parallel && f64 && m <= 2 * DIRECT_MAX_ROWS => {
-            Plan::GemmDirect
-        }
-        (Layout::Rows, Layout::Cols) if parallel && !f64 && faer && m < PARALLEL_FAER_MAX_ROWS => {
-            Plan::Faer
+        (Layout::Rows, Layout::Cols) if m <= DIRECT_MAX_ROWS => whole(Plan::GemmDirect),
+        (Layout::Rows, Layout::Cols) if parallel => {
+            if !f64 && faer && muladds <= SPLIT_MAX_MULADDS_F32_DX {
+                split(Plan::Faer)
+            } else if f64 && muladds <= SPLIT_MAX_MULADDS {
+                split(Plan::Gemm)
+            } else {
+                whole(Plan::Gemm)
+            }
         }
         // Xᵀ·dY with a small batch: a large, shallow product.
-        (Layout::Cols, Layout::Rows) if !parallel && faer && k <= THIN_DEPTH => Plan::Faer,
-        _ => Plan::Gemm,
+        (Layout::Cols, Layout::Rows) if threads == 1 && faer && k <= THIN_DEPTH => {
+            whole(Plan::Faer)
+        }
+        // Xᵀ·dY of a moderate size on several threads: by rows.
+        (Layout::Cols, Layout::Rows)
+            if parallel && k > THIN_DEPTH && m >= 2 * threads && muladds <= SPLIT_MAX_MULADDS =>
+        {
+            Schedule {
+                plan: Plan::Gemm,
+                split: Split::Rows,
+            }
+        }
+        _ => whole(Plan::Gemm),
     }
 }
 
@@ -190,24 +250,26 @@ pub(crate) fn gemm<T: Scalar>(
         return;
     }
     let threads = crate::threads::threads_for(m, n, k);
-    let plan = plan(
+    let schedule = plan(
         (m, n, k),
         (layout(&lhs), layout(&rhs)),
         is_f64::<T>(),
         threads,
     );
-    // Every plan reads `lhs` at offsets i·rs + p·cs for i < m, p < k, `rhs` at p·rs + j·cs for
-    // p < k, j < n, and writes `dst` at i·n + j, for i < m, j < n. `MatRef`'s invariant
-    // (established by its only constructors, `row_major` and `t`, and kept by `erase`) is that
-    // every such offset of a non-empty view is inside its slice; `dst.len() == m·n` was asserted
-    // above, with m, n, k > 0. `dst` is a `&mut` borrow, so it aliases neither operand. The
-    // element type is `f32` or `f64` (`Scalar` is sealed). The `SAFETY` comments below rely on
-    // this paragraph as "the bounds argument".
+    // The bounds argument, which the `SAFETY` comments below and in `Operands` rely on: every
+    // plan reads `lhs` at offsets i·rs + p·cs for i < m, p < k, `rhs` at p·rs + j·cs for p < k,
+    // j < n, and writes `dst` at i·n + j, for i < m, j < n. `MatRef`'s invariant (established by
+    // its only constructors, `row_major` and `t`, and kept by `erase`) is that every such offset
+    // of a non-empty view is inside its slice; `dst.len() == m·n` was asserted above, with
+    // m, n, k > 0. `dst` is a `&mut` borrow, so it aliases neither operand, and the three
+    // borrows outlive every use of the pointers below. The element type is `f32` or `f64`
+    // (`Scalar` is sealed).
     let op = Operands {
         m,
         n,
         k,
         dst: dst.as_mut_ptr(),
+        dst_rs: stride(n),
         lhs: lhs.data().as_ptr(),
         lhs_rs: stride(lhs.row_stride()),
         lhs_cs: stride(lhs.col_stride()),
@@ -218,39 +280,50 @@ pub(crate) fn gemm<T: Scalar>(
         accumulate,
         threads,
     };
-    match plan {
-        Plan::Gemm => {
-            // SAFETY: the bounds argument above; the full problem.
-            unsafe { op.gemm() }
+    match schedule.split {
+        Split::None => {
+            // SAFETY: the bounds argument; the full problem.
+            unsafe { op.run(schedule.plan) };
         }
-        Plan::GemmColumnBlocks => {
-            let mut j = 0;
-            while j < n {
-                let width = COLUMN_BLOCK.min(n - j);
-                let block = Operands {
-                    n: width,
-                    // In bounds: j < n, so j is a valid destination column and rhs column.
-                    dst: op.dst.wrapping_add(j),
-                    rhs: op.rhs.wrapping_offset(j as isize * op.rhs_cs),
-                    ..op
-                };
-                // SAFETY: columns j..j + width of the destination and of `rhs` are a sub-view
-                // of the full problem's (same strides, dst row stride still n), so the bounds
-                // argument covers every offset the call touches; the blocks do not overlap.
-                unsafe { block.gemm_with_dst_row_stride(stride(n)) };
-                j += width;
-            }
+        Split::Columns => {
+            let width = n.div_ceil(threads).next_multiple_of(SPLIT_ALIGN);
+            split(op, schedule.plan, n.div_ceil(width), |o, b| {
+                o.columns(b * width, width.min(n - b * width))
+            });
         }
-        Plan::GemmDirect => {
-            // SAFETY: the bounds argument above; the full problem.
-            unsafe { op.gemm_direct() }
-        }
-        Plan::Faer => {
-            // SAFETY: the bounds argument above; the full problem. `plan` picks this only when
-            // `faer_kernel()` found AVX-512 on x86-64.
-            unsafe { op.faer() }
+        Split::Rows => {
+            let height = m.div_ceil(threads);
+            split(op, schedule.plan, m.div_ceil(height), |o, b| {
+                o.rows(b * height, height.min(m - b * height))
+            });
         }
     }
+}
+
+/// Runs `plan` on `blocks` disjoint blocks of `op`'s destination, `block(op, b)` for
+/// b < blocks, each on one thread of rayon's pool (the first on the calling thread).
+///
+/// `op` must satisfy [`Operands::run`]'s contract (`gemm`'s bounds argument), and `block` must
+/// return sub-problems of `op` with pairwise disjoint destinations.
+fn split<T: Scalar>(
+    op: Operands<T>,
+    plan: Plan,
+    blocks: usize,
+    block: impl Fn(&Operands<T>, usize) -> Operands<T> + Send + Copy,
+) {
+    let op = Operands { threads: 1, ..op };
+    rayon::scope(move |s| {
+        for b in 1..blocks {
+            let part = block(&op, b);
+            // SAFETY: `part` is a sub-problem of `op` (same strides, offsets inside the full
+            // problem's), so the bounds argument covers it; the blocks' destinations are
+            // disjoint, so no two threads write the same element; `rayon::scope` returns only
+            // when every spawned block is done, while the borrows behind the pointers are held.
+            s.spawn(move |_| unsafe { part.run(plan) });
+        }
+        // SAFETY: as for the spawned blocks; block 0 runs on the calling thread.
+        unsafe { block(&op, 0).run(plan) };
+    });
 }
 
 /// Strides index within slices, whose lengths never exceed `isize::MAX`: the cast is lossless.
@@ -258,13 +331,15 @@ fn stride(s: usize) -> isize {
     s as isize
 }
 
-/// One product as raw parts: `dst` (row-major, `m × n`) `= scale · lhs · rhs`, or `+=`.
+/// One product as raw parts: `dst` (`m × n`, row stride `dst_rs`, column stride 1)
+/// `= scale · lhs · rhs`, or `+=`.
 #[derive(Clone, Copy)]
 struct Operands<T> {
     m: usize,
     n: usize,
     k: usize,
     dst: *mut T,
+    dst_rs: isize,
     lhs: *const T,
     lhs_rs: isize,
     lhs_cs: isize,
@@ -276,7 +351,38 @@ struct Operands<T> {
     threads: usize,
 }
 
+// SAFETY: an `Operands` is a description of a product, sent to the pool's threads by the column
+// split in `gemm`, which hands each thread a block with its own destination columns and waits
+// for all of them before the borrows behind the pointers end. The element types are f32 and f64.
+unsafe impl<T: Scalar> Send for Operands<T> {}
+
 impl<T: Scalar> Operands<T> {
+    /// Columns `j..j + width` of the destination and of `rhs` (`j + width <= n`).
+    fn columns(&self, j: usize, width: usize) -> Self {
+        debug_assert!(width > 0 && j + width <= self.n);
+        Operands {
+            n: width,
+            // In bounds: j < n, so j is a valid destination column and rhs column; `wrapping_*`
+            // keeps this function safe, and the offsets are used only under the caller's
+            // bounds argument.
+            dst: self.dst.wrapping_add(j),
+            rhs: self.rhs.wrapping_offset(j as isize * self.rhs_cs),
+            ..*self
+        }
+    }
+
+    /// Rows `i..i + height` of the destination and of `lhs` (`i + height <= m`).
+    fn rows(&self, i: usize, height: usize) -> Self {
+        debug_assert!(height > 0 && i + height <= self.m);
+        Operands {
+            m: height,
+            // In bounds, as for `columns`.
+            dst: self.dst.wrapping_offset(i as isize * self.dst_rs),
+            lhs: self.lhs.wrapping_offset(i as isize * self.lhs_rs),
+            ..*self
+        }
+    }
+
     fn parallelism(&self) -> gemm::Parallelism {
         match self.threads {
             1 => gemm::Parallelism::None,
@@ -284,22 +390,38 @@ impl<T: Scalar> Operands<T> {
         }
     }
 
-    /// `gemm::gemm` on a destination with row stride `n`.
+    /// Computes the product with `plan`.
     ///
     /// # Safety
-    /// Every offset the strides name for i < m, p < k, j < n must be inside the allocations
-    /// behind the pointers, `dst` must not overlap the operands, and m, n, k must be non-zero.
-    unsafe fn gemm(&self) {
+    /// Every offset the strides name for i < m, p < k, j < n (the destination at
+    /// i·dst_rs + j) must be inside the allocations behind the pointers, `dst` must not overlap
+    /// the operands nor be written by anyone else meanwhile, and m, n, k must be non-zero.
+    /// [`Plan::Faer`] needs x86-64 with AVX-512 (elsewhere it falls back to [`Plan::Gemm`]).
+    unsafe fn run(&self, plan: Plan) {
         // SAFETY: forwarded from the caller.
-        unsafe { self.gemm_with_dst_row_stride(stride(self.n)) }
+        unsafe {
+            match plan {
+                Plan::Gemm => self.gemm(),
+                Plan::GemmDirect => self.gemm_direct(),
+                Plan::GemmColumnBlocks => {
+                    let mut j = 0;
+                    while j < self.n {
+                        let width = COLUMN_BLOCK.min(self.n - j);
+                        // A sub-problem of this one, with disjoint destination columns.
+                        self.columns(j, width).gemm();
+                        j += width;
+                    }
+                }
+                Plan::Faer => self.faer(),
+            }
+        }
     }
 
-    /// `gemm::gemm` on a row-major destination whose rows are `dst_rs` apart (a block of
-    /// columns of a wider destination).
+    /// `gemm::gemm`.
     ///
     /// # Safety
-    /// As for [`gemm`](Self::gemm), with the destination at `i·dst_rs + j`.
-    unsafe fn gemm_with_dst_row_stride(&self, dst_rs: isize) {
+    /// As for [`run`](Self::run).
+    unsafe fn gemm(&self) {
         // SAFETY: forwarded from the caller; gemm serves f32 and f64.
         unsafe {
             gemm::gemm(
@@ -308,7 +430,7 @@ impl<T: Scalar> Operands<T> {
                 self.k,
                 self.dst,
                 1,
-                dst_rs,
+                self.dst_rs,
                 self.accumulate,
                 self.lhs,
                 self.lhs_cs,
@@ -330,15 +452,14 @@ impl<T: Scalar> Operands<T> {
     /// row-major destination around first).
     ///
     /// # Safety
-    /// As for [`gemm`](Self::gemm).
+    /// As for [`run`](Self::run).
     unsafe fn gemm_direct(&self) {
         macro_rules! call {
             ($t:ty, $kernel:path) => {{
                 let one: $t = 1.0;
                 // SAFETY: `T` is `$t` (checked by the caller's TypeId test), so the pointer casts
                 // and the read of `scale` as `$t` reinterpret a value as its own type. The
-                // offsets are the caller's, with the destination at i·n + j (row stride n, column
-                // stride 1), which gemm's kernel accepts for any strides.
+                // offsets are the caller's; gemm's kernel accepts any destination strides.
                 unsafe {
                     let scale = *(&raw const self.scale).cast::<$t>();
                     ($kernel)()(
@@ -347,7 +468,7 @@ impl<T: Scalar> Operands<T> {
                         self.k,
                         self.dst.cast::<$t>(),
                         1,
-                        stride(self.n),
+                        self.dst_rs,
                         self.accumulate,
                         self.lhs.cast::<$t>(),
                         self.lhs_cs,
@@ -375,9 +496,13 @@ impl<T: Scalar> Operands<T> {
     /// faer's x86 kernel.
     ///
     /// # Safety
-    /// As for [`gemm`](Self::gemm), on x86-64 with AVX-512 detected.
+    /// As for [`run`](Self::run), on x86-64 with AVX-512.
     #[cfg(target_arch = "x86_64")]
     unsafe fn faer(&self) {
+        if !faer_kernel() {
+            // SAFETY: forwarded from the caller.
+            return unsafe { self.gemm() };
+        }
         use private_gemm_x86 as pg;
         let dtype = if is_f64::<T>() {
             pg::DType::F64
@@ -389,10 +514,9 @@ impl<T: Scalar> Operands<T> {
         } else {
             pg::Accum::Replace
         };
-        // SAFETY: the caller's bounds and aliasing guarantees, with the destination at i·n + j;
-        // `dtype` names `T`'s type, which the kernel reads `alpha` and the operands as; no
-        // index arrays or diagonal are passed (null, with `DstKind::Full`); AVX-512 was
-        // detected by the caller.
+        // SAFETY: the caller's bounds and aliasing guarantees; `dtype` names `T`'s type, which
+        // the kernel reads `alpha` and the operands as; no index arrays or diagonal are passed
+        // (null, with `DstKind::Full`); AVX-512 was detected just above.
         unsafe {
             pg::gemm(
                 dtype,
@@ -402,7 +526,7 @@ impl<T: Scalar> Operands<T> {
                 self.n,
                 self.k,
                 self.dst.cast::<()>(),
-                stride(self.n),
+                self.dst_rs,
                 1,
                 core::ptr::null(),
                 core::ptr::null(),
@@ -424,10 +548,10 @@ impl<T: Scalar> Operands<T> {
         }
     }
 
-    /// Not reached: [`plan`] picks [`Plan::Faer`] only on x86-64.
+    /// faer's kernel exists on x86-64 only; elsewhere [`plan`] never picks it.
     ///
     /// # Safety
-    /// As for [`gemm`](Self::gemm).
+    /// As for [`run`](Self::run).
     #[cfg(not(target_arch = "x86_64"))]
     unsafe fn faer(&self) {
         // SAFETY: forwarded from the caller.
@@ -443,28 +567,100 @@ mod tests {
     const NT: (Layout, Layout) = (Layout::Rows, Layout::Cols);
     const TN: (Layout, Layout) = (Layout::Cols, Layout::Rows);
 
+    fn whole(plan: Plan) -> Schedule {
+        Schedule {
+            plan,
+            split: Split::None,
+        }
+    }
+
     #[test]
     fn small_products_always_take_plain_gemm() {
         for layouts in [NN, NT, TN] {
             for threads in [1, 2] {
-                assert_eq!(plan((8, 8, 8), layouts, false, threads), Plan::Gemm);
-                assert_eq!(plan((1, 4096, 64), layouts, true, threads), Plan::Gemm);
+                assert_eq!(plan((8, 8, 8), layouts, false, threads), whole(Plan::Gemm));
+                assert_eq!(
+                    plan((1, 4096, 64), layouts, true, threads),
+                    whole(Plan::Gemm)
+                );
+            }
+        }
+    }
+
+    /// tests/alloc.rs compares these with `gemm::gemm`'s own allocations.
+    #[test]
+    fn the_seed_size_on_one_thread_takes_plain_gemm() {
+        for layouts in [NN, NT, TN] {
+            for f64 in [false, true] {
+                assert_eq!(plan((128, 512, 256), layouts, f64, 1), whole(Plan::Gemm));
+                assert_eq!(plan((1024, 1024, 1024), layouts, f64, 1), whole(Plan::Gemm));
             }
         }
     }
 
     #[test]
-    fn square_products_take_plain_gemm_on_one_thread() {
-        for layouts in [NN, NT, TN] {
-            assert_eq!(plan((1024, 1024, 1024), layouts, false, 1), Plan::Gemm);
-        }
+    fn a_small_batch_against_a_large_weight_matrix() {
+        let s = (32, 4096, 4096);
+        assert_eq!(plan(s, NN, false, 1), whole(Plan::GemmColumnBlocks));
+        assert_eq!(plan(s, NN, false, 2).split, Split::Columns);
+        assert_eq!(plan(s, NT, false, 1), whole(Plan::GemmDirect));
+        assert_eq!(plan(s, NT, true, 2), whole(Plan::GemmDirect));
     }
 
+    /// The public path, `gemm` with its schedule, against a triple loop: the seed size and a
+    /// small batch, in the three layouts of a product and its backward, both element types,
+    /// on one thread and on two (where the destination is split).
     #[test]
-    fn a_small_batch_against_a_large_weight_matrix() {
-        assert_eq!(plan((32, 4096, 4096), NN, false, 1), Plan::GemmColumnBlocks);
-        assert_eq!(plan((32, 4096, 4096), NT, false, 1), Plan::GemmDirect);
-        assert_eq!(plan((32, 4096, 4096), NT, true, 2), Plan::GemmDirect);
+    fn gemm_computes_the_product_under_every_schedule() {
+        use crate::{Threads, with_threads};
+        use core::num::NonZeroUsize;
+
+        fn check<T: Scalar>((m, n, k): (usize, usize, usize), lhs_t: bool, rhs_t: bool) {
+            // Small integers: every sum is exact, whatever order a kernel adds in.
+            let l: Vec<T> = (0..m * k)
+                .map(|i| T::from_f64(((i * 7) % 13) as f64 - 6.0))
+                .collect();
+            let r: Vec<T> = (0..k * n)
+                .map(|i| T::from_f64(((i * 5) % 11) as f64 - 5.0))
+                .collect();
+            let lhs = if lhs_t {
+                MatRef::try_from_slice(Dyn(k), Dyn(m), &l).unwrap().t()
+            } else {
+                MatRef::try_from_slice(Dyn(m), Dyn(k), &l).unwrap()
+            };
+            let rhs = if rhs_t {
+                MatRef::try_from_slice(Dyn(n), Dyn(k), &r).unwrap().t()
+            } else {
+                MatRef::try_from_slice(Dyn(k), Dyn(n), &r).unwrap()
+            };
+            let mut want = vec![T::ZERO; m * n];
+            for i in 0..m {
+                for p in 0..k {
+                    let a = lhs.get(i, p).unwrap();
+                    for j in 0..n {
+                        want[i * n + j] += a * rhs.get(p, j).unwrap();
+                    }
+                }
+            }
+            let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
+            for policy in [Threads::Sequential, two] {
+                let mut dst = vec![T::ONE; m * n];
+                with_threads(policy, || gemm(&mut dst, lhs, rhs, T::ONE, false));
+                assert!(dst == want, "{policy:?} {m}x{k}x{n} {lhs_t} {rhs_t}");
+            }
+        }
+        // X·A and dY·Aᵀ with a batch of 32, Xᵀ·dY with a depth of 32, and the seed size.
+        for (dims, lhs_t, rhs_t) in [
+            ((32, 640, 128), false, false),
+            ((32, 640, 128), false, true),
+            ((640, 128, 32), true, false),
+            ((128, 512, 256), false, false),
+            ((128, 256, 512), false, true),
+            ((256, 512, 128), true, false),
+        ] {
+            check::<f32>(dims, lhs_t, rhs_t);
+            check::<f64>(dims, lhs_t, rhs_t);
+        }
     }
 
     /// Each plan against a plain triple loop, for every layout, both element types, overwrite and
@@ -485,58 +681,49 @@ mod tests {
                 .collect();
             let (lrs, lcs) = if lhs_t { (1, m) } else { (k, 1) };
             let (rrs, rcs) = if rhs_t { (1, k) } else { (n, 1) };
-            let want = |i: usize, j: usize| -> T {
-                (0..k)
-                    .map(|p| l[i * lrs + p * lcs] * r[p * rrs + j * rcs])
-                    .sum()
-            };
-            for threads in [1, 2] {
-                for accumulate in [false, true] {
-                    let mut dst: Vec<T> = vec![T::ONE; m * n];
-                    let op = Operands {
-                        m,
-                        n,
-                        k,
-                        dst: dst.as_mut_ptr(),
-                        lhs: l.as_ptr(),
-                        lhs_rs: stride(lrs),
-                        lhs_cs: stride(lcs),
-                        rhs: r.as_ptr(),
-                        rhs_rs: stride(rrs),
-                        rhs_cs: stride(rcs),
-                        scale: T::ONE,
-                        accumulate,
-                        threads,
-                    };
-                    // SAFETY: the strides above describe dense m×k and k×n buffers, and dst has
-                    // m·n elements; all three are separate Vecs.
-                    unsafe {
-                        match plan_ {
-                            Plan::Gemm => op.gemm(),
-                            Plan::GemmDirect => op.gemm_direct(),
-                            Plan::Faer if faer_kernel() => op.faer(),
-                            Plan::Faer => op.gemm(),
-                            Plan::GemmColumnBlocks => {
-                                let mut j = 0;
-                                while j < n {
-                                    let w = 7.min(n - j);
-                                    let b = Operands {
-                                        n: w,
-                                        dst: op.dst.wrapping_add(j),
-                                        rhs: op.rhs.wrapping_offset(j as isize * op.rhs_cs),
-                                        ..op
-                                    };
-                                    b.gemm_with_dst_row_stride(stride(n));
-                                    j += w;
-                                }
-                            }
-                        }
-                    }
-                    for i in 0..m {
-                        for j in 0..n {
-                            let base = if accumulate { T::ONE } else { T::ZERO };
-                            assert_eq!(dst[i * n + j], base + want(i, j), "{plan_:?} {i} {j}");
-                        }
+            // Whole, in two blocks of columns, in two blocks of rows (as the splits run it).
+            for (threads, accumulate, blocks) in (0..12).map(|c| (1 + c % 2, c / 2 % 2 == 1, c / 4))
+            {
+                let mut dst: Vec<T> = vec![T::ONE; m * n];
+                let op = Operands {
+                    m,
+                    n,
+                    k,
+                    dst: dst.as_mut_ptr(),
+                    dst_rs: stride(n),
+                    lhs: l.as_ptr(),
+                    lhs_rs: stride(lrs),
+                    lhs_cs: stride(lcs),
+                    rhs: r.as_ptr(),
+                    rhs_rs: stride(rrs),
+                    rhs_cs: stride(rcs),
+                    scale: T::ONE,
+                    accumulate,
+                    threads,
+                };
+                let parts = match blocks {
+                    0 => vec![op],
+                    1 => vec![op.columns(0, n / 2), op.columns(n / 2, n - n / 2)],
+                    _ => vec![op.rows(0, m / 2), op.rows(m / 2, m - m / 2)],
+                };
+                for part in parts {
+                    // SAFETY: the strides above describe dense m×k and k×n buffers and dst has
+                    // m·n elements, all three separate Vecs alive for the call; the parts are
+                    // sub-problems with disjoint destinations.
+                    unsafe { part.run(plan_) };
+                }
+                let base = if accumulate { T::ONE } else { T::ZERO };
+                for i in 0..m {
+                    for j in 0..n {
+                        let want: T = (0..k)
+                            .map(|p| l[i * lrs + p * lcs] * r[p * rrs + j * rcs])
+                            .sum();
+                        assert_eq!(
+                            dst[i * n + j],
+                            base + want,
+                            "{plan_:?} threads {threads} accumulate {accumulate} blocks {blocks} \
+                             ({i}, {j})"
+                        );
                     }
                 }
             }
