@@ -30,8 +30,10 @@
 //!   is not a multiple of the SIMD width is packed whole (32×4096×4096: 39 → 70, faer 61,
 //!   matrixmultiply 57; f64 13 → 28).
 //! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate faer 0.24 calls), only with
-//!   AVX-512: `Xᵀ·dY` with a small batch on one thread (32×4096×4096: 76 → 81, f64 47 → 50),
-//!   and the blocks of a split f32 `dY·Aᵀ`.
+//!   AVX-512: f32 `dY·Aᵀ` with 65 to 256 rows, whose gather of `A` costs gemm most there
+//!   (128×256×512: 112 → 143, matrixmultiply 135; forward 147, so the seed's backward is no
+//!   longer 17 % slower than two forwards), `Xᵀ·dY` with a small batch on one thread
+//!   (32×4096×4096: 76 → 81, f64 47 → 50), and the blocks of a split f32 `dY·Aᵀ`.
 //!
 //! On several threads, gemm's and faer's own parallel loops lose much of the second core on
 //! products up to about 512³; one block of the destination per thread, each computed on one
@@ -43,9 +45,6 @@
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
 //! whose small-size paths are the quickest there.
-//!
-//! Not taken: f32 `dY·Aᵀ` at 128×256×512 on one thread runs 112 with `gemm::gemm` against 143
-//! with faer's kernel, but `tests/alloc.rs` pins that call's allocations to `gemm::gemm`'s.
 #![allow(unsafe_code)]
 
 use core::any::TypeId;
@@ -125,6 +124,10 @@ const THIN_DEPTH: usize = 64;
 /// `dY·Aᵀ` with at most this many rows takes [`Plan::GemmDirect`].
 const DIRECT_MAX_ROWS: usize = 64;
 
+/// f32 `dY·Aᵀ` on one thread with more than [`DIRECT_MAX_ROWS`] and at most this many rows
+/// takes [`Plan::Faer`]; from 512 rows gemm is as fast or faster.
+const FAER_DX_MAX_ROWS: usize = 256;
+
 /// Up to this many multiply-adds (512³ and a little more), a parallel `X·A` or f64 `dY·Aᵀ` is
 /// split into one block of columns per thread; beyond, gemm's own threads do as well.
 const SPLIT_MAX_MULADDS: usize = 1 << 28;
@@ -191,6 +194,9 @@ fn plan(
         }
         // dY·Aᵀ.
         (Layout::Rows, Layout::Cols) if m <= DIRECT_MAX_ROWS => whole(Plan::GemmDirect),
+        (Layout::Rows, Layout::Cols) if !parallel && !f64 && faer && m <= FAER_DX_MAX_ROWS => {
+            whole(Plan::Faer)
+        }
         (Layout::Rows, Layout::Cols) if parallel => {
             if !f64 && faer && muladds <= SPLIT_MAX_MULADDS_F32_DX {
                 split(Plan::Faer)
@@ -587,12 +593,12 @@ mod tests {
         }
     }
 
-    /// tests/alloc.rs compares these with `gemm::gemm`'s own allocations.
+    /// tests/alloc.rs compares the seed's `X·A` with `gemm::gemm`'s own allocations.
     #[test]
-    fn the_seed_size_on_one_thread_takes_plain_gemm() {
-        for layouts in [NN, NT, TN] {
-            for f64 in [false, true] {
-                assert_eq!(plan((128, 512, 256), layouts, f64, 1), whole(Plan::Gemm));
+    fn square_products_and_the_seed_forward_on_one_thread_take_plain_gemm() {
+        for f64 in [false, true] {
+            assert_eq!(plan((128, 512, 256), NN, f64, 1), whole(Plan::Gemm));
+            for layouts in [NN, NT, TN] {
                 assert_eq!(plan((1024, 1024, 1024), layouts, f64, 1), whole(Plan::Gemm));
             }
         }
