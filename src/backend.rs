@@ -40,8 +40,9 @@
 //! thread, does better ([`Split`]; 2 threads): by columns for `X·A` (128×256×512: 193 → 214,
 //! 512³: 282 → 298; with column blocks inside for a batch of 32: 52 → 119, where faer makes
 //! 115), and for `dY·Aᵀ` with faer's kernel per block in f32 (128×256×512: 113 → 184, faer 143,
-//! matrixmultiply ~170; 512³: 221 → 292; 1024³: 183 → 198) or gemm's in f64 (74 → 106, faer 87);
-//! by rows for `Xᵀ·dY` (141–145 → 148–156). Larger products keep gemm's own threads.
+//! matrixmultiply ~170) or gemm's in f64 (74 → 106, faer 87); by rows for the seed's `Xᵀ·dY`
+//! (141–145 → 148–156). Larger products keep the kernels' own threads: gemm's, or faer's for
+//! f32 `dY·Aᵀ` up to 1024³ (512³: 196 → 224; 1024³: 251 → 256).
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
 //! whose small-size paths are the quickest there.
@@ -132,8 +133,16 @@ const FAER_DX_MAX_ROWS: usize = 256;
 /// split into one block of columns per thread; beyond, gemm's own threads do as well.
 const SPLIT_MAX_MULADDS: usize = 1 << 28;
 
-/// f32 `dY·Aᵀ` is split up to this many multiply-adds (1024³), with faer's kernel per block.
-const SPLIT_MAX_MULADDS_F32_DX: usize = 1 << 30;
+/// f32 `dY·Aᵀ` is split up to this many multiply-adds (400³), with faer's kernel per block, and
+/// up to [`FAER_DX_MAX_MULADDS`] handed whole to faer's kernel and its own threads.
+const SPLIT_MAX_MULADDS_F32_DX: usize = 1 << 26;
+
+/// See [`SPLIT_MAX_MULADDS_F32_DX`]: 1024³.
+const FAER_DX_MAX_MULADDS: usize = 1 << 30;
+
+/// `Xᵀ·dY` on several threads is split by rows up to this many multiply-adds (the seed's 2^24,
+/// and twice that); larger, gemm's own threads do as well or better (512³).
+const SPLIT_MAX_MULADDS_DA: usize = 1 << 25;
 
 /// Column blocks of a split start on a multiple of this many elements (a cache line of f32), so
 /// that two threads never write the same line.
@@ -200,6 +209,8 @@ fn plan(
         (Layout::Rows, Layout::Cols) if parallel => {
             if !f64 && faer && muladds <= SPLIT_MAX_MULADDS_F32_DX {
                 split(Plan::Faer)
+            } else if !f64 && faer && muladds <= FAER_DX_MAX_MULADDS {
+                whole(Plan::Faer)
             } else if f64 && muladds <= SPLIT_MAX_MULADDS {
                 split(Plan::Gemm)
             } else {
@@ -212,7 +223,10 @@ fn plan(
         }
         // Xᵀ·dY of a moderate size on several threads: by rows.
         (Layout::Cols, Layout::Rows)
-            if parallel && k > THIN_DEPTH && m >= 2 * threads && muladds <= SPLIT_MAX_MULADDS =>
+            if parallel
+                && k > THIN_DEPTH
+                && m >= 2 * threads
+                && muladds <= SPLIT_MAX_MULADDS_DA =>
         {
             Schedule {
                 plan: Plan::Gemm,

@@ -414,6 +414,12 @@ fn main() -> ExitCode {
     }
 
     summary(&rows);
+    if let (Some((s0, d0, _)), Some((s1, d1, _))) = (peak, raw::fma_peak()) {
+        println!(
+            "FMA peak measured again at the end: f32 {s1:.1}, f64 {d1:.1} GFLOP/s per core \
+             (start: {s0:.1}, {d0:.1}); %peak above uses the start's"
+        );
+    }
     let path = csv_path();
     let written = path
         .parent()
