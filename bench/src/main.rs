@@ -223,7 +223,13 @@ fn parse_row(line: &str) -> Option<Row> {
 fn csv_path() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+        .unwrap_or_else(|| {
+            // The workspace root is the bench's parent directory.
+            let bench = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            bench
+                .parent()
+                .map_or(bench.join("../target"), |root| root.join("target"))
+        });
     target.join("shapegrad-bench.csv")
 }
 
