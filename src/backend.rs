@@ -20,10 +20,10 @@
 //!   kernel's rows run along the destination's columns; its kernel then reads the right
 //!   operand as its left one, packed into panels.
 //! * [`Plan::GemmDirect`], gemm's kernel without that turn, for `dY·Aᵀ` with few rows (the
-//!   batch, ≤ 64). Turned around, gemm must pack `A` through a scalar gather, `J` elements apart
-//!   for each one; not turned, it streams the rows of `A` once and packs only the small `dY`
-//!   (32×4096×4096: 43 → 90, faer 57, matrixmultiply 68; f64 35 → 56; 2 threads 60 → 119,
-//!   faer 103).
+//!   batch, ≤ 64) and a depth of at least 16 times that. Turned around, gemm must pack `A`
+//!   through a scalar gather, `J` elements apart for each one; not turned, it streams the rows
+//!   of `A` once and packs only the small `dY` (32×4096×4096: 43 → 90, faer 57, matrixmultiply
+//!   68; f64 35 → 56; 2 threads 60 → 119, faer 103), but writes each tile element by element.
 //! * [`Plan::GemmColumnBlocks`], `gemm::gemm` on blocks of [`COLUMN_BLOCK`] destination columns,
 //!   for `X·A` with few rows (≤ 48). With fewer than 8·NR destination rows gemm does not pack
 //!   `A` and reads it in place, a 16 KiB stride per depth step at J = 4096; a block whose width
@@ -122,8 +122,14 @@ const FEW_ROWS: usize = 48;
 /// `Xᵀ·dY` with at most this deep a product (the batch) counts as thin.
 const THIN_DEPTH: usize = 64;
 
-/// `dY·Aᵀ` with at most this many rows takes [`Plan::GemmDirect`].
+/// `dY·Aᵀ` with at most this many rows takes [`Plan::GemmDirect`], if its depth is at least
+/// [`DIRECT_MIN_DEPTH_PER_ROW`] times its rows.
 const DIRECT_MAX_ROWS: usize = 64;
+
+/// Not turned around, gemm's kernel writes each destination tile element by element, once per
+/// depth block: worth it only when the product is deep next to its rows (64×4096×256 f32:
+/// 92 turned, 76 not).
+const DIRECT_MIN_DEPTH_PER_ROW: usize = 16;
 
 /// f32 `dY·Aᵀ` on one thread with more than [`DIRECT_MAX_ROWS`] and at most this many rows
 /// takes [`Plan::Faer`]; from 512 rows gemm is as fast or faster.
@@ -202,7 +208,11 @@ fn plan(
             }
         }
         // dY·Aᵀ.
-        (Layout::Rows, Layout::Cols) if m <= DIRECT_MAX_ROWS => whole(Plan::GemmDirect),
+        (Layout::Rows, Layout::Cols)
+            if m <= DIRECT_MAX_ROWS && k >= DIRECT_MIN_DEPTH_PER_ROW * m =>
+        {
+            whole(Plan::GemmDirect)
+        }
         (Layout::Rows, Layout::Cols) if !parallel && !f64 && faer && m <= FAER_DX_MAX_ROWS => {
             whole(Plan::Faer)
         }
