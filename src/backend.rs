@@ -30,7 +30,8 @@
 //!   is not a multiple of the SIMD width is packed whole (32×4096×4096: 39 → 70, faer 61,
 //!   matrixmultiply 57; f64 13 → 28).
 //! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate faer 0.24 calls), only with
-//!   AVX-512: f32 `dY·Aᵀ` with 65 to 256 rows, whose gather of `A` costs gemm most there
+//!   AVX-512: f32 `dY·Aᵀ` with up to 256 rows (unless it takes [`Plan::GemmDirect`]), where
+//!   gemm's gather of `A` costs it most
 //!   (128×256×512: 112 → 143, matrixmultiply 135; forward 147, so the seed's backward is no
 //!   longer 17 % slower than two forwards), `Xᵀ·dY` with a small batch on one thread
 //!   (32×4096×4096: 76 → 81, f64 47 → 50), and the blocks of a split f32 `dY·Aᵀ`.
@@ -41,8 +42,8 @@
 //! 512³: 282 → 298; with column blocks inside for a batch of 32: 52 → 119, where faer makes
 //! 115), and for `dY·Aᵀ` with faer's kernel per block in f32 (128×256×512: 113 → 184, faer 143,
 //! matrixmultiply ~170) or gemm's in f64 (74 → 106, faer 87); by rows for the seed's `Xᵀ·dY`
-//! (141–145 → 148–156). Larger products keep the kernels' own threads: gemm's, or faer's for
-//! f32 `dY·Aᵀ` up to 1024³ (512³: 196 → 224; 1024³: 251 → 256).
+//! (141–145 → 148–156); f32 `dY·Aᵀ` is split up to 1024³ (512³: 196 → ~220; 1024³: 183 → 198).
+//! Larger products keep gemm's own threads.
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
 //! whose small-size paths are the quickest there.
@@ -139,12 +140,11 @@ const FAER_DX_MAX_ROWS: usize = 256;
 /// split into one block of columns per thread; beyond, gemm's own threads do as well.
 const SPLIT_MAX_MULADDS: usize = 1 << 28;
 
-/// f32 `dY·Aᵀ` is split up to this many multiply-adds (400³), with faer's kernel per block, and
-/// up to [`FAER_DX_MAX_MULADDS`] handed whole to faer's kernel and its own threads.
-const SPLIT_MAX_MULADDS_F32_DX: usize = 1 << 26;
-
-/// See [`SPLIT_MAX_MULADDS_F32_DX`]: 1024³.
-const FAER_DX_MAX_MULADDS: usize = 1 << 30;
+/// f32 `dY·Aᵀ` is split, with faer's kernel per block, up to this many multiply-adds (1024³).
+/// Handing it whole to faer's kernel and its own threads is about as fast on a quiet machine,
+/// but when another process takes a core, faer's thread pool loses far more than a split or
+/// gemm's threads do (1024³ on 2 busy threads: 98 against gemm's 144 GFLOP/s).
+const SPLIT_MAX_MULADDS_F32_DX: usize = 1 << 30;
 
 /// `Xᵀ·dY` on several threads is split by rows up to this many multiply-adds (the seed's 2^24,
 /// and twice that); larger, gemm's own threads do as well or better (512³).
@@ -219,8 +219,6 @@ fn plan(
         (Layout::Rows, Layout::Cols) if parallel => {
             if !f64 && faer && muladds <= SPLIT_MAX_MULADDS_F32_DX {
                 split(Plan::Faer)
-            } else if !f64 && faer && muladds <= FAER_DX_MAX_MULADDS {
-                whole(Plan::Faer)
             } else if f64 && muladds <= SPLIT_MAX_MULADDS {
                 split(Plan::Gemm)
             } else {
