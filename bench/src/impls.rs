@@ -515,3 +515,47 @@ pub fn crossover<T: Elem>(threads: usize) {
         println!("{line}");
     }
 }
+
+/// shapegrad's backward time over twice its forward time on one thread, the two timed
+/// alternately in one loop (so that a change of machine load hits both), median of each.
+pub fn backward_over_two_forwards<T: Elem>(inp: &Inputs<T>, timing: Timing) -> f64 {
+    let (i, k, j) = inp.dims;
+    let mut y = Mat::zeros_with(Dyn(i), Dyn(j));
+    let mut grads = Grads {
+        dx: Mat::zeros_with(Dyn(i), Dyn(k)),
+        da: Mat::zeros_with(Dyn(k), Dyn(j)),
+    };
+    let mm = with_threads(Threads::Sequential, || {
+        MatMul::forward_into(&inp.x, &inp.a, Mat::zeros_with(Dyn(i), Dyn(j)))
+    });
+    let mut forward = || {
+        let t = Instant::now();
+        y = with_threads(Threads::Sequential, || {
+            MatMul::forward_into(&inp.x, &inp.a, take(&mut y)).into_output()
+        });
+        t.elapsed().as_secs_f64()
+    };
+    let mut backward = || {
+        let t = Instant::now();
+        with_threads(Threads::Sequential, || {
+            mm.backward_into(&inp.dy, &mut grads, Write::Overwrite)
+        });
+        t.elapsed().as_secs_f64()
+    };
+    for _ in 0..timing.warmup.max(1) {
+        forward();
+        backward();
+    }
+    let reps = (timing.max_reps * 2).max(timing.min_reps);
+    let (mut f, mut b) = (Vec::with_capacity(reps), Vec::with_capacity(reps));
+    for r in 0..reps {
+        if r % 2 == 0 {
+            f.push(forward());
+            b.push(backward());
+        } else {
+            b.push(backward());
+            f.push(forward());
+        }
+    }
+    median(&mut b) / (2.0 * median(&mut f))
+}
