@@ -379,9 +379,10 @@ struct Operands<T> {
     threads: usize,
 }
 
-// SAFETY: an `Operands` is a description of a product, sent to the pool's threads by the column
-// split in `gemm`, which hands each thread a block with its own destination columns and waits
-// for all of them before the borrows behind the pointers end. The element types are f32 and f64.
+// SAFETY: an `Operands` is a description of a product, sent to the pool's threads only by `split`,
+// which hands each thread a block with its own destination rows or columns and waits for all of
+// them (`rayon::scope`) before the borrows behind the pointers end. The element types are f32
+// and f64.
 unsafe impl<T: Scalar> Send for Operands<T> {}
 
 impl<T: Scalar> Operands<T> {
@@ -525,7 +526,7 @@ impl<T: Scalar> Operands<T> {
     ///
     /// # Safety
     /// As for [`run`](Self::run), on x86-64 with AVX-512.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", feature = "x86-v4"))]
     unsafe fn faer(&self) {
         if !faer_kernel() {
             // SAFETY: forwarded from the caller.
@@ -576,11 +577,12 @@ impl<T: Scalar> Operands<T> {
         }
     }
 
-    /// faer's kernel exists on x86-64 only; elsewhere [`plan`] never picks it.
+    /// faer's kernel is compiled only on x86-64 with the `x86-v4` feature; elsewhere [`plan`]
+    /// never picks it.
     ///
     /// # Safety
     /// As for [`run`](Self::run).
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", feature = "x86-v4")))]
     unsafe fn faer(&self) {
         // SAFETY: forwarded from the caller.
         unsafe { self.gemm() }
