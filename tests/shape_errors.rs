@@ -210,11 +210,10 @@ fn slice_view_rejects_a_slice_too_long() {
 // Shapes whose element count does not fit in a `usize`.
 //
 // No such matrix can exist, so constructors must refuse one, naming the shape, in every build
-// profile. Today `Matrix::filled_with` (src/matrix.rs), behind `zeros`, `ones` and `zeros_with`,
-// multiplies `rows · cols` unchecked: debug builds panic with "attempt to multiply with overflow";
-// release builds wrap 2^62 · 4 to 0 and return a 2^62×4 matrix that holds no elements, and then
-// `x.t().matmul(&x)` passes the kernel's length assertion (whose `m · n` is 4 · 4) and hands the
-// GEMM a 4×2^62 operand over an empty buffer: it reads out of bounds, a segfault from safe code.
+// profile. These tests once failed: `Matrix::filled_with` (behind `zeros`, `ones` and
+// `zeros_with`) multiplied `rows · cols` unchecked, so a release build wrapped 2^62 · 4 to 0 and
+// returned a 2^62×4 matrix holding no elements, and `x.t().matmul(&x)` then handed the GEMM a
+// 4×2^62 operand over an empty buffer: a segfault from safe code.
 
 #[test]
 #[should_panic(expected = "4611686018427387904×4")]
