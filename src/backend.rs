@@ -4,246 +4,12 @@
 //! function is generic only over the element type (`f32` or `f64`), so each shape the user writes
 //! costs a few lines of monomorphised glue, never a copy of the GEMM.
 //!
-//! # Which kernel, and how it is called
-//!
-//! The destination is always row-major. [`plan`] picks, from the layout of the operands (the
-//! three layouts of a product and its backward: `X·A`, `dY·Aᵀ` and `Xᵀ·dY`), the shape, the
-//! element type and the thread count, one of four equivalent calls, and on several threads
-//! whether to split the destination into one block per thread; nothing copies an operand. The
-//! rules were measured on a 2-core AVX-512 machine (Xeon, KVM) with the kernels called side by
-//! side; GFLOP/s below are f32 on one thread unless said otherwise, and
-//! `cargo run --release -p shapegrad-bench` measures the result against the peers.
-//!
-//! * [`Plan::Gemm`], `gemm::gemm` as is: the default, and the fastest for square products
-//!   (1024³: forward 162, `dY·Aᵀ` 150, `Xᵀ·dY` 152, where faer's kernel makes 154, 153 and 75;
-//!   2 threads 298, 251, 272 against 259, 256, 144). gemm turns the problem around so that its
-//!   kernel's rows run along the destination's columns; its kernel then reads the right
-//!   operand as its left one, packed into panels.
-//! * [`Plan::GemmDirect`], gemm's kernel without that turn, for `dY·Aᵀ` with few rows (the
-//!   batch, ≤ 64) and a depth of at least 16 times that. Turned around, gemm must pack `A`
-//!   through a scalar gather, `J` elements apart for each one; not turned, it streams the rows
-//!   of `A` once and packs only the small `dY` (32×4096×4096: 43 → 90, faer 57, matrixmultiply
-//!   68; f64 35 → 56; 2 threads 60 → 119, faer 103), but writes each tile element by element.
-//! * [`Plan::GemmColumnBlocks`], `gemm::gemm` on blocks of [`COLUMN_BLOCK`] destination columns,
-//!   for `X·A` with few rows (≤ 48). With fewer than 8·NR destination rows gemm does not pack
-//!   `A` and reads it in place, a 16 KiB stride per depth step at J = 4096; a block whose width
-//!   is not a multiple of the SIMD width is packed whole (32×4096×4096: 39 → 70, faer 61,
-//!   matrixmultiply 57; f64 13 → 28).
-//! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate faer 0.24 calls), only with
-//!   AVX-512: f32 `dY·Aᵀ` with up to 256 rows (unless it takes [`Plan::GemmDirect`]), where
-//!   gemm's gather of `A` costs it most
-//!   (128×256×512: 112 → 143, matrixmultiply 135; forward 147, so the seed's backward is no
-//!   longer 17 % slower than two forwards), `Xᵀ·dY` with a small batch on one thread
-//!   (32×4096×4096: 76 → 81, f64 47 → 50), and the blocks of a split f32 `dY·Aᵀ`.
-//!
-//! On several threads, gemm's and faer's own parallel loops lose much of the second core on
-//! products up to about 512³; one block of the destination per thread, each computed on one
-//! thread, does better ([`Split`]; 2 threads): by columns for `X·A` (128×256×512: 193 → 214,
-//! 512³: 282 → 298; with column blocks inside for a batch of 32: 52 → 119, where faer makes
-//! 115), and for `dY·Aᵀ` with faer's kernel per block in f32 (128×256×512: 113 → 184, faer 143,
-//! matrixmultiply ~170) or gemm's in f64 (74 → 106, faer 87); by rows for the seed's `Xᵀ·dY`
-//! (141–145 → 148–156); f32 `dY·Aᵀ` is split up to 1024³ (512³: 196 → ~220; 1024³: 183 → 198).
-//! Larger products keep gemm's own threads.
-//!
-//! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
-//! whose small-size paths are the quickest there.
+//! Which kernel and schedule a product gets is decided in [`plan`](crate::plan), safe code;
+//! this module only carries the decision out.
 #![allow(unsafe_code)]
 
-use core::any::TypeId;
-
+use crate::plan::{COLUMN_BLOCK, Plan, SPLIT_ALIGN, Split, is_f64, layout, plan};
 use crate::{Dyn, MatRef, Scalar};
-
-/// How one product, or one block of it, is computed. Every plan reads the operands in place,
-/// through their strides.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Plan {
-    /// `gemm::gemm`, which computes the transposed problem into the row-major destination.
-    Gemm,
-    /// gemm's kernel on the problem as written: kernel rows are destination rows.
-    GemmDirect,
-    /// `gemm::gemm` on blocks of [`COLUMN_BLOCK`] destination columns.
-    GemmColumnBlocks,
-    /// faer's x86 kernel.
-    Faer,
-}
-
-/// A [`Plan`], and whether to split the destination into one block per thread, each block
-/// computed by the plan on one thread (`rayon` runs the blocks side by side).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Schedule {
-    plan: Plan,
-    split: Split,
-}
-
-/// How a parallel product is divided among threads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Split {
-    /// Not divided: the plan's own threads, if any.
-    None,
-    /// One block of destination columns per thread.
-    Columns,
-    /// One block of destination rows per thread.
-    Rows,
-}
-
-/// How an operand is laid out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Layout {
-    /// Unit column stride: a row-major matrix.
-    Rows,
-    /// Unit row stride: the transpose of a row-major matrix.
-    Cols,
-    /// Neither stride is 1.
-    Strided,
-}
-
-fn layout<T: Scalar>(v: &MatRef<'_, Dyn, Dyn, T>) -> Layout {
-    if v.col_stride() == 1 {
-        Layout::Rows
-    } else if v.row_stride() == 1 {
-        Layout::Cols
-    } else {
-        Layout::Strided
-    }
-}
-
-/// Below this many multiply-adds every product takes [`Plan::Gemm`].
-const MIN_PLANNED_MULADDS: usize = 1 << 21;
-
-/// Destination columns per `gemm::gemm` call in [`Plan::GemmColumnBlocks`]: not a multiple of any
-/// SIMD width (4, 8 or 16 lanes), so gemm packs each block of the right operand whole, and small
-/// enough to stay under gemm's limit for doing so.
-const COLUMN_BLOCK: usize = 250;
-
-/// At most this many destination rows count as "few": gemm leaves the left operand of its
-/// kernel unpacked up to 8·NR columns (NR = 6 with AVX-512), and a product of a small batch
-/// against a weight matrix is the case [`Plan::GemmColumnBlocks`] serves.
-const FEW_ROWS: usize = 48;
-
-/// `Xᵀ·dY` with at most this deep a product (the batch) counts as thin.
-const THIN_DEPTH: usize = 64;
-
-/// `dY·Aᵀ` with at most this many rows takes [`Plan::GemmDirect`], if its depth is at least
-/// [`DIRECT_MIN_DEPTH_PER_ROW`] times its rows.
-const DIRECT_MAX_ROWS: usize = 64;
-
-/// Not turned around, gemm's kernel writes each destination tile element by element, once per
-/// depth block: worth it only when the product is deep next to its rows (64×4096×256 f32:
-/// 92 turned, 76 not).
-const DIRECT_MIN_DEPTH_PER_ROW: usize = 16;
-
-/// f32 `dY·Aᵀ` on one thread with more than [`DIRECT_MAX_ROWS`] and at most this many rows
-/// takes [`Plan::Faer`]; from 512 rows gemm is as fast or faster.
-const FAER_DX_MAX_ROWS: usize = 256;
-
-/// Up to this many multiply-adds (512³ and a little more), a parallel `X·A` or f64 `dY·Aᵀ` is
-/// split into one block of columns per thread; beyond, gemm's own threads do as well.
-const SPLIT_MAX_MULADDS: usize = 1 << 28;
-
-/// f32 `dY·Aᵀ` is split, with faer's kernel per block, up to this many multiply-adds (1024³).
-/// Handing it whole to faer's kernel and its own threads is about as fast on a quiet machine,
-/// but when another process takes a core, faer's thread pool loses far more than a split or
-/// gemm's threads do (1024³ on 2 busy threads: 98 against gemm's 144 GFLOP/s).
-const SPLIT_MAX_MULADDS_F32_DX: usize = 1 << 30;
-
-/// `Xᵀ·dY` on several threads is split by rows up to this many multiply-adds (the seed's 2^24,
-/// and twice that); larger, gemm's own threads do as well or better (512³).
-const SPLIT_MAX_MULADDS_DA: usize = 1 << 25;
-
-/// Column blocks of a split start on a multiple of this many elements (a cache line of f32), so
-/// that two threads never write the same line.
-const SPLIT_ALIGN: usize = 16;
-
-fn is_f64<T: Scalar>() -> bool {
-    TypeId::of::<T>() == TypeId::of::<f64>()
-}
-
-/// Whether faer's kernel is available and was measured here: x86-64 with AVX-512, and the
-/// crate's `x86-v4` feature (which opts into AVX-512 kernels) on.
-fn faer_kernel() -> bool {
-    #[cfg(all(target_arch = "x86_64", feature = "x86-v4"))]
-    {
-        std::arch::is_x86_feature_detected!("avx512f")
-    }
-    #[cfg(not(all(target_arch = "x86_64", feature = "x86-v4")))]
-    {
-        false
-    }
-}
-
-/// The schedule for an `m × k` by `k × n` product; see the module documentation for the numbers.
-fn plan(
-    (m, n, k): (usize, usize, usize),
-    (lhs, rhs): (Layout, Layout),
-    f64: bool,
-    threads: usize,
-) -> Schedule {
-    let whole = |plan| Schedule {
-        plan,
-        split: Split::None,
-    };
-    let split = |plan| Schedule {
-        plan,
-        split: Split::Columns,
-    };
-    let muladds = m.saturating_mul(n).saturating_mul(k);
-    if muladds < MIN_PLANNED_MULADDS {
-        return whole(Plan::Gemm);
-    }
-    let faer = faer_kernel();
-    let parallel = threads > 1 && n >= 2 * SPLIT_ALIGN * threads;
-    match (lhs, rhs) {
-        // X·A.
-        (Layout::Rows, Layout::Rows) => {
-            let few_rows = m <= FEW_ROWS && n > 2 * COLUMN_BLOCK;
-            let plan = if few_rows {
-                Plan::GemmColumnBlocks
-            } else {
-                Plan::Gemm
-            };
-            if parallel && (few_rows || muladds <= SPLIT_MAX_MULADDS) {
-                split(plan)
-            } else {
-                whole(plan)
-            }
-        }
-        // dY·Aᵀ.
-        (Layout::Rows, Layout::Cols)
-            if m <= DIRECT_MAX_ROWS && k >= DIRECT_MIN_DEPTH_PER_ROW * m =>
-        {
-            whole(Plan::GemmDirect)
-        }
-        (Layout::Rows, Layout::Cols) if !parallel && !f64 && faer && m <= FAER_DX_MAX_ROWS => {
-            whole(Plan::Faer)
-        }
-        (Layout::Rows, Layout::Cols) if parallel => {
-            if !f64 && faer && muladds <= SPLIT_MAX_MULADDS_F32_DX {
-                split(Plan::Faer)
-            } else if f64 && muladds <= SPLIT_MAX_MULADDS {
-                split(Plan::Gemm)
-            } else {
-                whole(Plan::Gemm)
-            }
-        }
-        // Xᵀ·dY with a small batch: a large, shallow product.
-        (Layout::Cols, Layout::Rows) if threads == 1 && faer && k <= THIN_DEPTH => {
-            whole(Plan::Faer)
-        }
-        // Xᵀ·dY of a moderate size on several threads: by rows.
-        (Layout::Cols, Layout::Rows)
-            if parallel
-                && k > THIN_DEPTH
-                && m >= 2 * threads
-                && muladds <= SPLIT_MAX_MULADDS_DA =>
-        {
-            Schedule {
-                plan: Plan::Gemm,
-                split: Split::Rows,
-            }
-        }
-        _ => whole(Plan::Gemm),
-    }
-}
 
 /// `dst = scale · lhs · rhs`, or `dst += scale · lhs · rhs` when `accumulate` is set.
 ///
@@ -528,7 +294,7 @@ impl<T: Scalar> Operands<T> {
     /// As for [`run`](Self::run), on x86-64 with AVX-512.
     #[cfg(all(target_arch = "x86_64", feature = "x86-v4"))]
     unsafe fn faer(&self) {
-        if !faer_kernel() {
+        if !crate::plan::faer_kernel() {
             // SAFETY: forwarded from the caller.
             return unsafe { self.gemm() };
         }
@@ -592,6 +358,7 @@ impl<T: Scalar> Operands<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::*;
 
     const NN: (Layout, Layout) = (Layout::Rows, Layout::Rows);
     const NT: (Layout, Layout) = (Layout::Rows, Layout::Cols);

@@ -9,6 +9,7 @@ pub mod errors;
 mod grad;
 mod matmul;
 mod matrix;
+mod plan;
 mod rng;
 mod scalar;
 mod threads;
