@@ -407,19 +407,24 @@ mod tests {
     /// The public path, `gemm` with its schedule, against a triple loop: the seed size and a
     /// small batch, in the three layouts of a product and its backward, both element types,
     /// on one thread and on two (where the destination is split).
+    /// Row-major `m × k` and `k × n` buffers of small integers: every sum of their products is
+    /// exact, whatever order a kernel adds in, so results can be compared with `==`.
+    fn small_integer_operands<T: Scalar>(m: usize, n: usize, k: usize) -> (Vec<T>, Vec<T>) {
+        let fill = |len: usize, mul: usize, modulus: usize| {
+            (0..len)
+                .map(|i| T::from_f64(((i * mul) % modulus) as f64 - (modulus / 2) as f64))
+                .collect()
+        };
+        (fill(m * k, 7, 13), fill(k * n, 5, 11))
+    }
+
     #[test]
     fn gemm_computes_the_product_under_every_schedule() {
         use crate::{Threads, with_threads};
         use core::num::NonZeroUsize;
 
         fn check<T: Scalar>((m, n, k): (usize, usize, usize), lhs_t: bool, rhs_t: bool) {
-            // Small integers: every sum is exact, whatever order a kernel adds in.
-            let l: Vec<T> = (0..m * k)
-                .map(|i| T::from_f64(((i * 7) % 13) as f64 - 6.0))
-                .collect();
-            let r: Vec<T> = (0..k * n)
-                .map(|i| T::from_f64(((i * 5) % 11) as f64 - 5.0))
-                .collect();
+            let (l, r) = small_integer_operands::<T>(m, n, k);
             let lhs = if lhs_t {
                 MatRef::try_from_slice(Dyn(k), Dyn(m), &l).unwrap().t()
             } else {
@@ -470,12 +475,7 @@ mod tests {
             lhs_t: bool,
             rhs_t: bool,
         ) {
-            let l: Vec<T> = (0..m * k)
-                .map(|i| T::from_f64(((i * 7) % 13) as f64 - 6.0))
-                .collect();
-            let r: Vec<T> = (0..k * n)
-                .map(|i| T::from_f64(((i * 5) % 11) as f64 - 5.0))
-                .collect();
+            let (l, r) = small_integer_operands::<T>(m, n, k);
             let (lrs, lcs) = if lhs_t { (1, m) } else { (k, 1) };
             let (rrs, rcs) = if rhs_t { (1, k) } else { (n, 1) };
             // Whole, in two blocks of columns, in two blocks of rows (as the splits run it).
