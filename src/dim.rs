@@ -13,7 +13,7 @@
 //! in a product. Pick one per dimension; [`Matrix::try_into_dims`](crate::Matrix::try_into_dims)
 //! converts between them, checked at run time.
 //!
-//! Whether two dimensions may meet in a product is decided in one place: [`SameDim`].
+//! Whether two dimensions may meet in a product is decided in one place: [`Agree`].
 
 use core::fmt::Debug;
 
@@ -143,25 +143,74 @@ where
     type Array<T> = GenericArray<T, Self>;
 }
 
-/// Proof that a left operand's columns `Self` meet a right operand's rows `Rhs` in a product.
+/// The check every product makes: `InnerDims: Agree<K, R>` holds when the left operand's columns
+/// `K` and the right operand's rows `R` may meet.
 ///
-/// This is the one place shape agreement is decided. It holds when `Self` and `Rhs` are the same
-/// type, and when one of them is [`Dyn`]: then the sizes are compared at run time.
+/// This is the one place shape agreement is decided. It holds when `K` and `R` are the same type,
+/// and when one of them is [`Dyn`]: then the sizes are compared at run time.
+///
+/// The check has a `Self` type of the library's own, [`InnerDims`], so that a failed check is
+/// reported in words that name both dimensions and nothing else. Generic code whose dimensions
+/// may differ as types (one of them `Dyn`) states it as a bound: `where InnerDims: Agree<K, R>`.
+///
+/// ```
+/// use shapegrad::{Agree, Const, Dyn, InnerDims};
+/// fn meets<K: shapegrad::Dim, R: shapegrad::Dim>() -> bool
+/// where
+///     InnerDims: Agree<K, R>,
+/// {
+///     true
+/// }
+/// assert!(meets::<Const<3>, Const<3>>());
+/// assert!(meets::<Const<3>, Dyn>());
+/// ```
 #[diagnostic::on_unimplemented(
-    message = "inner dimensions `{Self}` and `{Rhs}` differ",
-    label = "the right operand has `{Rhs}` rows, but the left operand has `{Self}` columns",
-    note = "a product needs the left operand's columns and the right operand's rows to be one dimension",
-    note = "if an operand should be transposed, call `.t()` on it: a zero-copy view with rows and columns swapped"
+    message = "inner dimensions `{K}` and `{R}` differ",
+    label = "the right operand has `{R}` rows, but the left operand has `{K}` columns",
+    note = "a product needs the left operand's columns and the right operand's rows to be one dimension; to use an operand transposed, call `.t()` on it (a zero-copy view)"
 )]
-pub trait SameDim<Rhs: Dim>: Dim {}
+pub trait Agree<K: Dim, R: Dim> {
+    /// The product's column dimension when the right operand has columns `C`: always `C`.
+    ///
+    /// The product's type goes through this projection so that a failed check leaves it
+    /// unknown: the compiler then reports the one error above, not a second, mismatched-types
+    /// error about the product.
+    type Cols<C: Dim>: Dim;
 
-impl<D: Dim> SameDim<D> for D {}
+    /// `c` as a [`Cols<C>`](Self::Cols).
+    fn cols<C: Dim>(c: C) -> Self::Cols<C>;
+}
+
+/// The `Self` type of [`Agree`]: the inner dimensions of a product.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct InnerDims;
 
 #[diagnostic::do_not_recommend]
-impl<D: StaticDim> SameDim<Dyn> for D {}
+impl<D: Dim> Agree<D, D> for InnerDims {
+    type Cols<C: Dim> = C;
+    #[inline]
+    fn cols<C: Dim>(c: C) -> C {
+        c
+    }
+}
 
 #[diagnostic::do_not_recommend]
-impl<D: StaticDim> SameDim<D> for Dyn {}
+impl<D: StaticDim> Agree<D, Dyn> for InnerDims {
+    type Cols<C: Dim> = C;
+    #[inline]
+    fn cols<C: Dim>(c: C) -> C {
+        c
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<D: StaticDim> Agree<Dyn, D> for InnerDims {
+    type Cols<C: Dim> = C;
+    #[inline]
+    fn cols<C: Dim>(c: C) -> C {
+        c
+    }
+}
 
 /// Declares named dimensions: zero-sized types with a fixed size and a name of their own.
 ///

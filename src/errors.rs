@@ -12,9 +12,9 @@
 //!
 //! - **Inner dimensions differ** (`E0277`): in a product `left · right`, the first name is the left
 //!   operand's column dimension and the second the right operand's row dimension. The label under
-//!   the right operand says the same in words. The notes that follow ("required by a bound in
-//!   `matmul`" with a snippet of this crate's source, and for named dimensions a `help` pointing at
-//!   the `dim!` line) add nothing new: the first lines quoted here are the whole story.
+//!   the right operand says the same in words, and the note says what to do about it. What
+//!   follows (the [`Agree`](crate::Agree) check that failed, and "required by a bound in `matmul`"
+//!   with a snippet of this crate's source) adds nothing new: the lines quoted here are the story.
 //! - **Mismatched types** (`E0308`): rustc's heading names no type; the label line below it does,
 //!   as ``expected `Matrix<Batch, Out>`, found `Matrix<Batch, In>` ``, and so do the quotes here.
 //!   These errors come from a value of one shape (a gradient, a view, a product's result) used
@@ -36,12 +36,14 @@
 //! - **A `Dyn` inner dimension is checked at run time.** `Matrix<Dyn, _>` times `Matrix<Const<3>, _>`
 //!   compiles; `try_matmul` returns a [`ShapeError`](crate::ShapeError) and `matmul` panics when
 //!   the sizes disagree. No compile-time case can exist for it.
-//! - **Generic code gets a wrong suggestion.** In a function generic over its dimensions, rustc
-//!   may add "consider further restricting type parameter `J` with trait `SameDim`". Such a bound
-//!   compiles, but then the function only accepts equal dimensions; the fix is the missing `.t()`.
-//! - **Some snapshots are long.** Named dimensions add a `help` pointing at the `dim!` line, method
-//!   calls add a note quoting the bound in this crate's source, and a few mistakes produce a second
-//!   error. `tests/error_docs.rs` names each snapshot longer than 20 lines and why.
+//! - **Generic code gets a misleading suggestion.** In a function generic over its dimensions,
+//!   rustc adds "consider introducing a `where` clause": `where InnerDims: Agree<J, K>`. Such a
+//!   bound compiles, but then the function accepts only dimensions that meet, which for static
+//!   dimensions means equal ones; the fix is the missing `.t()`.
+//! - **Three snapshots are longer than 20 lines.** A generic dA with the transpose forgotten is
+//!   two mistakes, and rustc reports both; an `f64` operand in an `f32` product quotes the impl that
+//!   would serve an `f64` product; `from_rows` on `Dyn` fails twice, once for the bound and once for
+//!   the literal's type. `tests/error_docs.rs` names them and why.
 //!
 //! # Products and operators
 //!
@@ -311,10 +313,10 @@
 //!
 //! ```text
 //! error[E0277]: `Matrix<In, Out>` is not an operand for a product of `f32` matrices
-//!  --> ui-tests/fail/views/operand_by_value.rs:9:16
+//!  --> ui-tests/fail/views/operand_by_value.rs:9:23
 //!   |
 //! 9 |     let _y = x.matmul(w);
-//!   |                ^^^^^^ expected `&Matrix<_, _, f32>` or a view such as `m.t()`
+//!   |                ------ ^ the trait `RhsFor<'_, In, f32>` is not implemented for `Matrix<In, Out>`
 //! ```
 //!
 //! Fix:
@@ -1090,7 +1092,7 @@
 //!  --> ui-tests/fail/construction/integer_elements.rs:5:14
 //!   |
 //! 5 |     let _m = Matrix::<Const<2>, Const<2>, i32>::zeros();
-//!   |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ matrices hold `f32` or `f64`
+//!   |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ matrices hold `f32` or `f64`
 //! ```
 //!
 //! Fix:
@@ -1108,10 +1110,10 @@
 //!
 //! ```text
 //! error[E0277]: `&Matrix<shapegrad::Const<3>, shapegrad::Const<4>, f64>` is not an operand for a product of `f32` matrices
-//!  --> ui-tests/fail/construction/mixed_precision_matmul.rs:7:16
+//!  --> ui-tests/fail/construction/mixed_precision_matmul.rs:7:23
 //!   |
 //! 7 |     let _y = x.matmul(&a);
-//!   |                ^^^^^^ expected `&Matrix<_, _, f32>` or a view such as `m.t()`
+//!   |                ------ ^^ expected `&Matrix<_, _, f32>` or a view such as `m.t()`
 //! ```
 //!
 //! Fix:

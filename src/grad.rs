@@ -11,6 +11,7 @@
 //! the same typed `matmul` and `.t()` that users call, so a dropped transpose in this file is a
 //! compile error, exactly as it would be in user code.
 
+use crate::matmul::check_inner;
 use crate::{Dim, IntoView, MatRef, Matrix, RhsFor, Scalar, ShapeError, Write};
 
 /// The gradients of both operands of a product: `dx` has the shape of `X`, `da` the shape of `A`.
@@ -62,7 +63,7 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     pub fn forward<X, A>(x: X, a: A) -> Self
     where
         X: IntoView<'a, T, Rows = I, Cols = K>,
-        A: RhsFor<'a, K, T, Cols = J>,
+        A: RhsFor<'a, K, T, Out = J>,
     {
         Self::try_forward(x, a).unwrap_or_else(|e| panic!("{e}"))
     }
@@ -72,11 +73,13 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     pub fn try_forward<X, A>(x: X, a: A) -> Result<Self, ShapeError>
     where
         X: IntoView<'a, T, Rows = I, Cols = K>,
-        A: RhsFor<'a, K, T, Cols = J>,
+        A: RhsFor<'a, K, T, Out = J>,
     {
         let x = x.into_view();
+        let a = a.into_rhs();
+        check_inner(&x, &a)?;
+        let a = a.try_with_rows::<K>()?;
         let y = x.try_matmul(a)?;
-        let a = a.into_view().try_with_rows::<K>()?;
         Ok(MatMul { x, a, y })
     }
 
@@ -105,14 +108,14 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     pub fn forward_into<X, A>(x: X, a: A, mut y: Matrix<I, J, T>) -> Self
     where
         X: IntoView<'a, T, Rows = I, Cols = K>,
-        A: RhsFor<'a, K, T, Cols = J>,
+        A: RhsFor<'a, K, T, Out = J>,
     {
         let x = x.into_view();
-        x.matmul_into(a, &mut y, Write::Overwrite);
-        let a = a
-            .into_view()
-            .try_with_rows::<K>()
+        let a = a.into_rhs();
+        let a = check_inner(&x, &a)
+            .and_then(|()| a.try_with_rows::<K>())
             .unwrap_or_else(|e| panic!("{e}"));
+        x.matmul_into(a, &mut y, Write::Overwrite);
         MatMul { x, a, y }
     }
 

@@ -2,11 +2,12 @@
 //!
 //! Each method checks what the types could not (sizes of [`Dyn`](crate::Dyn) dimensions),
 //! allocates the output and makes one call to the kernel. Inner dimensions are tied by
-//! [`SameDim`], so `Matrix<I, K>` times `Matrix<K2, J>` compiles only when `K` and `K2` agree.
+//! [`Agree`](crate::Agree), so `Matrix<I, K>` times `Matrix<K2, J>` compiles only when `K` and
+//! `K2` agree.
 
 use core::ops::Mul;
 
-use crate::{Dim, IntoView, MatRef, Matrix, RhsFor, SameDim, Scalar, ShapeError, backend};
+use crate::{Agree, Dim, InnerDims, IntoView, MatRef, Matrix, RhsFor, Scalar, ShapeError, backend};
 
 impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     /// The product `self · rhs`, or a [`ShapeError::Inner`] when a [`Dyn`](crate::Dyn) inner
@@ -19,15 +20,11 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     /// let err = x.try_matmul(&a).unwrap_err();
     /// assert!(err.to_string().starts_with("inner dimensions differ: the left operand is 2×3"));
     /// ```
-    pub fn try_matmul<B: RhsFor<'a, K, T>>(
+    pub fn try_matmul<J: Dim, B: RhsFor<'a, K, T, Out = J>>(
         &self,
         rhs: B,
-    ) -> Result<Matrix<I, B::Cols, T>, ShapeError> {
-        let rhs = rhs.into_view();
-        check_inner(self, &rhs)?;
-        let mut out = Matrix::zeros_with(self.dims().0, rhs.dims().1);
-        backend::gemm(out.as_mut_slice(), self.erase(), rhs.erase(), T::ONE, false);
-        Ok(out)
+    ) -> Result<Matrix<I, J, T>, ShapeError> {
+        product(self, rhs.into_rhs())
     }
 
     /// Writes `self · rhs` into `out`, replacing or adding to what it holds, without allocating.
@@ -36,16 +33,16 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     /// [`ShapeError::Inner`] when a [`Dyn`](crate::Dyn) inner dimension disagrees, and
     /// [`ShapeError::Mismatch`] when `out`'s [`Dyn`](crate::Dyn) size is not the product's. `out`
     /// is untouched on error.
-    pub fn try_matmul_into<B>(
+    pub fn try_matmul_into<J: Dim, B>(
         &self,
         rhs: B,
-        out: &mut Matrix<I, B::Cols, T>,
+        out: &mut Matrix<I, J, T>,
         write: Write,
     ) -> Result<(), ShapeError>
     where
-        B: RhsFor<'a, K, T>,
+        B: RhsFor<'a, K, T, Out = J>,
     {
-        let rhs = rhs.into_view();
+        let rhs = rhs.into_rhs();
         check_inner(self, &rhs)?;
         let want = (self.rows(), rhs.cols());
         if (out.rows(), out.cols()) != want {
@@ -72,9 +69,9 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     /// # Panics
     /// When a [`Dyn`](crate::Dyn) size disagrees; see [`try_matmul_into`](Self::try_matmul_into).
     #[track_caller]
-    pub fn matmul_into<B>(&self, rhs: B, out: &mut Matrix<I, B::Cols, T>, write: Write)
+    pub fn matmul_into<J: Dim, B>(&self, rhs: B, out: &mut Matrix<I, J, T>, write: Write)
     where
-        B: RhsFor<'a, K, T>,
+        B: RhsFor<'a, K, T, Out = J>,
     {
         self.try_matmul_into(rhs, out, write)
             .unwrap_or_else(|e| panic!("{e}"));
@@ -86,7 +83,7 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time, with the message of
     /// [`try_matmul`](Self::try_matmul). Static dimensions are checked at compile time instead.
     #[track_caller]
-    pub fn matmul<B: RhsFor<'a, K, T>>(&self, rhs: B) -> Matrix<I, B::Cols, T> {
+    pub fn matmul<J: Dim, B: RhsFor<'a, K, T, Out = J>>(&self, rhs: B) -> Matrix<I, J, T> {
         self.try_matmul(rhs).unwrap_or_else(|e| panic!("{e}"))
     }
 }
@@ -94,9 +91,9 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
 impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     /// The product `self · rhs`, or a [`ShapeError::Inner`] when a [`Dyn`](crate::Dyn) inner
     /// dimension disagrees at run time.
-    pub fn try_matmul<'a, B>(&'a self, rhs: B) -> Result<Matrix<I, B::Cols, T>, ShapeError>
+    pub fn try_matmul<'a, J: Dim, B>(&'a self, rhs: B) -> Result<Matrix<I, J, T>, ShapeError>
     where
-        B: RhsFor<'a, K, T>,
+        B: RhsFor<'a, K, T, Out = J>,
     {
         self.view().try_matmul(rhs)
     }
@@ -119,7 +116,7 @@ impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     /// # Panics
     /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time.
     #[track_caller]
-    pub fn matmul<'a, B: RhsFor<'a, K, T>>(&'a self, rhs: B) -> Matrix<I, B::Cols, T> {
+    pub fn matmul<'a, J: Dim, B: RhsFor<'a, K, T, Out = J>>(&'a self, rhs: B) -> Matrix<I, J, T> {
         self.view().matmul(rhs)
     }
 }
@@ -129,14 +126,14 @@ impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     ///
     /// # Errors
     /// [`ShapeError`] when a [`Dyn`](crate::Dyn) size disagrees; `out` is then untouched.
-    pub fn try_matmul_into<'a, B>(
+    pub fn try_matmul_into<'a, J: Dim, B>(
         &'a self,
         rhs: B,
-        out: &mut Matrix<I, B::Cols, T>,
+        out: &mut Matrix<I, J, T>,
         write: Write,
     ) -> Result<(), ShapeError>
     where
-        B: RhsFor<'a, K, T>,
+        B: RhsFor<'a, K, T, Out = J>,
     {
         self.view().try_matmul_into(rhs, out, write)
     }
@@ -157,9 +154,9 @@ impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     /// # Panics
     /// When a [`Dyn`](crate::Dyn) size disagrees.
     #[track_caller]
-    pub fn matmul_into<'a, B>(&'a self, rhs: B, out: &mut Matrix<I, B::Cols, T>, write: Write)
+    pub fn matmul_into<'a, J: Dim, B>(&'a self, rhs: B, out: &mut Matrix<I, J, T>, write: Write)
     where
-        B: RhsFor<'a, K, T>,
+        B: RhsFor<'a, K, T, Out = J>,
     {
         self.view().matmul_into(rhs, out, write);
     }
@@ -174,7 +171,18 @@ pub enum Write {
     Accumulate,
 }
 
-fn check_inner<I: Dim, K: Dim, K2: Dim, J: Dim, T: Scalar>(
+/// `lhs · rhs` into a new matrix, after the run-time check of the inner sizes.
+fn product<I: Dim, K: Dim, K2: Dim, J: Dim, T: Scalar>(
+    lhs: &MatRef<'_, I, K, T>,
+    rhs: MatRef<'_, K2, J, T>,
+) -> Result<Matrix<I, J, T>, ShapeError> {
+    check_inner(lhs, &rhs)?;
+    let mut out = Matrix::zeros_with(lhs.dims().0, rhs.dims().1);
+    backend::gemm(out.as_mut_slice(), lhs.erase(), rhs.erase(), T::ONE, false);
+    Ok(out)
+}
+
+pub(crate) fn check_inner<I: Dim, K: Dim, K2: Dim, J: Dim, T: Scalar>(
     lhs: &MatRef<'_, I, K, T>,
     rhs: &MatRef<'_, K2, J, T>,
 ) -> Result<(), ShapeError> {
@@ -193,13 +201,13 @@ macro_rules! mul_impls {
     ($(($lhs:ty, $rhs:ty)),+ $(,)?) => {$(
         impl<'l, 'r, I: Dim, K: Dim, K2: Dim, J: Dim, T: Scalar> Mul<$rhs> for $lhs
         where
-            K: SameDim<K2>,
+            InnerDims: Agree<K, K2>,
         {
             type Output = Matrix<I, J, T>;
 
             #[track_caller]
             fn mul(self, rhs: $rhs) -> Matrix<I, J, T> {
-                self.into_view().matmul(rhs)
+                product(&self.into_view(), rhs.into_view()).unwrap_or_else(|e| panic!("{e}"))
             }
         }
     )+};

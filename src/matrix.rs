@@ -9,7 +9,8 @@ use crate::{Dim, Dyn, MatRef, Scalar, ShapeError, StaticDim};
 ///
 /// `R` and `C` are [`Dim`]s: [`Const<N>`](crate::Const), typenum's `U…`, a name declared with
 /// [`dim!`](crate::dim!), or [`Dyn`]. They are stored as values, so a fully static matrix is
-/// a `Vec<T>` and nothing else.
+/// a `Vec<T>` and nothing else. `T` is a [`Scalar`], `f32` or `f64`: the type itself names any
+/// `T`, but every constructor asks for `T: Scalar`, so that is where another element type fails.
 ///
 /// ```
 /// use shapegrad::{Const, Matrix};
@@ -21,7 +22,7 @@ use crate::{Dim, Dyn, MatRef, Scalar, ShapeError, StaticDim};
 /// assert_eq!((x.rows(), x.cols()), (2, 3));
 /// ```
 #[derive(Clone, PartialEq)]
-pub struct Matrix<R: Dim, C: Dim, T: Scalar = f32> {
+pub struct Matrix<R: Dim, C: Dim, T = f32> {
     // Invariant: data.len() == rows.size() * cols.size().
     data: Vec<T>,
     rows: R,
@@ -66,10 +67,11 @@ fn static_dims<R: StaticDim, C: StaticDim>() -> (R, C) {
 /// The `StaticDim` bounds sit on each function rather than on the block, so that calling one on
 /// a [`Dyn`] matrix reports the missing `StaticDim` with its own message instead of a list of
 /// every constructor.
-impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
+impl<R: Dim, C: Dim, T> Matrix<R, C, T> {
     /// All zeros.
     pub fn zeros() -> Self
     where
+        T: Scalar,
         R: StaticDim,
         C: StaticDim,
     {
@@ -80,6 +82,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// All ones.
     pub fn ones() -> Self
     where
+        T: Scalar,
         R: StaticDim,
         C: StaticDim,
     {
@@ -90,6 +93,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// Element `(i, j)` is `f(i, j)`.
     pub fn from_fn(f: impl FnMut(usize, usize) -> T) -> Self
     where
+        T: Scalar,
         R: StaticDim,
         C: StaticDim,
     {
@@ -112,6 +116,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// ```
     pub fn try_from_vec(data: Vec<T>) -> Result<Self, ShapeError>
     where
+        T: Scalar,
         R: StaticDim,
         C: StaticDim,
     {
@@ -130,13 +135,16 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// ```
     pub fn rand(seed: u64) -> Self
     where
+        T: Scalar,
         R: StaticDim,
         C: StaticDim,
     {
         let (r, c) = static_dims();
         Self::rand_with(r, c, seed)
     }
+}
 
+impl<R: StaticDim, C: StaticDim, T: Scalar> Matrix<R, C, T> {
     /// A literal checked at compile time: `R` rows of `C` elements each.
     ///
     /// The array type comes from the dimensions, `[[T; C]; R]` for [`Const`](crate::Const) and
@@ -152,11 +160,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// let b = Matrix::<U2, U3>::from_rows(arr![arr![1.0, 2.0, 3.0], arr![4.0, 5.0, 6.0]]);
     /// assert_eq!(a.as_slice(), b.as_slice());
     /// ```
-    pub fn from_rows(rows: <R as StaticDim>::Array<<C as StaticDim>::Array<T>>) -> Self
-    where
-        R: StaticDim,
-        C: StaticDim,
-    {
+    pub fn from_rows(rows: R::Array<C::Array<T>>) -> Self {
         let data = rows
             .as_ref()
             .iter()

@@ -152,6 +152,28 @@ impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
         })
     }
 
+    /// The same view with its column dimension retyped to `cols`.
+    ///
+    /// # Panics
+    /// When `cols` has another size. [`Agree`](crate::Agree) can be implemented outside this
+    /// crate, so the size is checked here, where the bounds invariant is kept, in every build.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn with_cols<C2: Dim>(self, cols: C2) -> MatRef<'a, R, C2, T> {
+        assert_eq!(
+            cols.size(),
+            self.cols(),
+            "a retyped column dimension changed its size"
+        );
+        MatRef {
+            data: self.data,
+            rows: self.rows,
+            cols,
+            row_stride: self.row_stride,
+            col_stride: self.col_stride,
+        }
+    }
+
     /// Copies the view into an owned, row-major matrix.
     pub fn to_matrix(&self) -> Matrix<R, C, T> {
         Matrix::from_fn_with(self.rows, self.cols, |i, j| {
@@ -188,16 +210,37 @@ pub trait IntoView<'a, T: Scalar>: Copy {
     fn into_view(self) -> MatRef<'a, Self::Rows, Self::Cols, T>;
 }
 
-/// A right operand whose rows meet `K`, the left operand's columns: any [`IntoView`] whose
-/// `Rows` satisfy [`SameDim`](crate::SameDim) with `K`. Never implemented by hand; the blanket
+/// A right operand whose rows meet `K`, the left operand's columns: any [`IntoView`] for which
+/// [`InnerDims: Agree<K, Rows>`](crate::Agree) holds. Never implemented by hand; the blanket
 /// impl covers every operand, and its one condition is where a mismatch is reported.
-pub trait RhsFor<'a, K: Dim, T: Scalar>: IntoView<'a, T> {}
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an operand for a product of `{T}` matrices",
+    label = "expected `&Matrix<_, _, {T}>` or a view such as `m.t()`",
+    note = "both operands of a product hold the same element type, here `{T}`"
+)]
+pub trait RhsFor<'a, K: Dim, T: Scalar>: IntoView<'a, T> {
+    /// The product's column dimension: [`Cols`](IntoView::Cols), once the check has passed.
+    type Out: Dim;
 
-impl<'a, K: Dim, T: Scalar, B: IntoView<'a, T>> RhsFor<'a, K, T> for B where
-    K: crate::SameDim<B::Rows>
-{
+    /// The operand as a view whose columns are [`Out`](Self::Out).
+    fn into_rhs(self) -> MatRef<'a, Self::Rows, Self::Out, T>;
 }
 
+impl<'a, K: Dim, T: Scalar, B: IntoView<'a, T>> RhsFor<'a, K, T> for B
+where
+    crate::InnerDims: crate::Agree<K, B::Rows>,
+{
+    type Out = <crate::InnerDims as crate::Agree<K, B::Rows>>::Cols<B::Cols>;
+
+    #[inline]
+    fn into_rhs(self) -> MatRef<'a, B::Rows, Self::Out, T> {
+        let view = self.into_view();
+        let cols = <crate::InnerDims as crate::Agree<K, B::Rows>>::cols(view.cols);
+        view.with_cols(cols)
+    }
+}
+
+#[diagnostic::do_not_recommend]
 impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for &'a Matrix<R, C, T> {
     type Rows = R;
     type Cols = C;
@@ -207,6 +250,7 @@ impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for &'a Matrix<R, C, T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for MatRef<'a, R, C, T> {
     type Rows = R;
     type Cols = C;
@@ -216,6 +260,7 @@ impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for MatRef<'a, R, C, T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for &MatRef<'a, R, C, T> {
     type Rows = R;
     type Cols = C;

@@ -4,7 +4,7 @@
 //!   declared return type must be exactly what the operation returns: Rust never converts one
 //!   `Matrix` type into another implicitly), and `Mul::Output` for every operand pairing.
 //! - Which products exist: `Mul` for matching shapes, none for mismatched ones, whatever the
-//!   spelling of the dimensions; the `SameDim` relation that decides it.
+//!   spelling of the dimensions; the `Agree` relation that decides it.
 //! - Sizes and auto traits: static dimensions cost nothing, a static matrix is a `Vec`.
 //!
 //! A fact that stops holding is a compile error here, naming the fact.
@@ -15,8 +15,8 @@ use core::ops::{Add, AddAssign, Index, Mul, Neg, Sub, SubAssign};
 
 use shapegrad::typenum::{U0, U2, U3, U4, U128};
 use shapegrad::{
-    Const, Dim, Dyn, Grads, IntoView, MatMul, MatRef, Matrix, RhsFor, SameDim, Scalar, ShapeError,
-    StaticDim, Threads, Write, dim,
+    Agree, Const, Dim, Dyn, Grads, InnerDims, IntoView, MatMul, MatRef, Matrix, RhsFor, Scalar,
+    ShapeError, StaticDim, Threads, Write, dim,
 };
 use static_assertions::{
     assert_impl_all, assert_not_impl_any, assert_type_eq_all, const_assert_eq,
@@ -466,17 +466,20 @@ assert_not_impl_any!(View<C2, C3, f64>: Mul<View<C3, C4, f32>>);
 assert_not_impl_any!(Matrix<C3, C4>: IntoView<'static, f32>, RhsFor<'static, C3, f32>);
 assert_not_impl_any!(Ref<C3, C4>: RhsFor<'static, C4, f32>, RhsFor<'static, U3, f32>);
 
-// `SameDim`: a dimension meets itself and `Dyn`, nothing else.
+// `Agree`: a dimension meets itself and `Dyn`, nothing else.
 
-assert_impl_all!(C3: SameDim<C3>, SameDim<Dyn>);
-assert_impl_all!(Dyn: SameDim<C3>, SameDim<Dyn>, SameDim<U3>, SameDim<In>);
-assert_impl_all!(U3: SameDim<U3>, SameDim<Dyn>);
-assert_impl_all!(In: SameDim<In>, SameDim<Dyn>);
-assert_impl_all!(U0: SameDim<U0>, SameDim<Dyn>);
-assert_not_impl_any!(C3: SameDim<C4>, SameDim<U3>, SameDim<In>, SameDim<C2>);
-assert_not_impl_any!(In: SameDim<Out>, SameDim<C3>, SameDim<U3>);
-assert_not_impl_any!(Out: SameDim<In>);
-assert_not_impl_any!(U3: SameDim<U4>, SameDim<C3>);
+assert_impl_all!(InnerDims: Agree<C3, C3>, Agree<C3, Dyn>, Agree<Dyn, C3>, Agree<Dyn, Dyn>);
+assert_impl_all!(InnerDims: Agree<Dyn, U3>, Agree<Dyn, In>, Agree<U3, U3>, Agree<U3, Dyn>);
+assert_impl_all!(InnerDims: Agree<In, In>, Agree<In, Dyn>, Agree<U0, U0>, Agree<U0, Dyn>);
+assert_not_impl_any!(InnerDims: Agree<C3, C4>, Agree<C3, U3>, Agree<C3, In>, Agree<C3, C2>);
+assert_not_impl_any!(InnerDims: Agree<In, Out>, Agree<In, C3>, Agree<In, U3>, Agree<Out, In>);
+assert_not_impl_any!(InnerDims: Agree<U3, U4>, Agree<U3, C3>);
+
+// A product's columns are the right operand's columns, through `Agree::Cols` and `RhsFor::Out`.
+assert_type_eq_all!(<InnerDims as Agree<C3, Dyn>>::Cols<C4>, C4);
+assert_type_eq_all!(<InnerDims as Agree<In, In>>::Cols<Out>, Out);
+assert_type_eq_all!(<Ref<C3, C4> as RhsFor<'static, Dyn, f32>>::Out, C4);
+assert_type_eq_all!(<View<Dyn, Out> as RhsFor<'static, In, f32>>::Out, Out);
 
 // Kinds of dimension.
 
