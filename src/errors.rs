@@ -456,6 +456,32 @@
 //! +    let dw: Matrix<In, Out> = mm.backward_a(&dy);
 //! ```
 //!
+//! ## The bias gradient summed over the wrong axis
+//!
+//! A bias row `b: Matrix<Const<1>, Out>` is added to every row, so its gradient sums `dY` over the
+//! batch: one sum per output, [`col_sums`](crate::Matrix::col_sums). Summing each row instead
+//! gives a `Batch × 1` column.
+//!
+//! Case `ui-tests/fail/backward/bias_wrong_axis.rs`:
+//!
+//! ```text
+//! error[E0308]: mismatched types
+//!  --> ui-tests/fail/backward/bias_wrong_axis.rs:7:5
+//!   |
+//! 6 | fn bias_grad(dy: &Matrix<Batch, Out>) -> Matrix<Const<1>, Out> {
+//!   |                                          --------------------- expected `Matrix<shapegrad::Const<1>, Out>` because of return type
+//! 7 |     dy.row_sums()
+//!   |     ^^^^^^^^^^^^^ expected `Matrix<Const<1>, Out>`, found `Matrix<Batch, Const<1>>`
+//!   |
+//! ```
+//!
+//! Fix:
+//!
+//! ```diff
+//! -    dy.row_sums()
+//! +    dy.col_sums()
+//! ```
+//!
 //! ## dY transposed passed to `backward`
 //!
 //! dY passed transposed to `backward`: `Out × Batch` where `Batch × Out` is required.

@@ -338,6 +338,93 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         self.data.iter().copied().sum()
     }
 
+    /// The sum of each column, as a `1 × C` row: `out[0, j] = Σᵢ self[i, j]`.
+    ///
+    /// This is the gradient of a bias row `b` added to every row of `Y = X · A + b`:
+    /// `db = dY.col_sums()`. The row's type is `Matrix<Const<1>, C>`, the bias's own, so summing
+    /// over the wrong axis ([`row_sums`](Self::row_sums), an `R × 1` column) does not compile.
+    ///
+    /// ```
+    /// use shapegrad::{dim, Const, Matrix};
+    /// dim!(Batch = 3, Out = 2);
+    ///
+    /// let dy = Matrix::<Batch, Out>::from_rows([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]);
+    /// let db: Matrix<Const<1>, Out> = dy.col_sums();
+    /// assert_eq!(db.as_slice(), &[9.0, 12.0]);
+    /// ```
+    pub fn col_sums(&self) -> Matrix<crate::Const<1>, C, T> {
+        let mut out = vec![T::ZERO; self.cols()];
+        if !out.is_empty() {
+            for row in self.data.chunks_exact(out.len()) {
+                out.iter_mut().zip(row).for_each(|(o, &v)| *o += v);
+            }
+        }
+        Matrix::from_vec_unchecked(crate::Const, self.cols, out)
+    }
+
+    /// The sum of each row, as an `R × 1` column: `out[i, 0] = Σⱼ self[i, j]`.
+    ///
+    /// ```
+    /// use shapegrad::{Const, Matrix};
+    /// let m = Matrix::<Const<2>, Const<3>>::from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+    /// assert_eq!(m.row_sums().as_slice(), &[6.0, 15.0]);
+    /// ```
+    pub fn row_sums(&self) -> Matrix<R, crate::Const<1>, T> {
+        let out = match self.cols() {
+            0 => vec![T::ZERO; self.rows()],
+            c => self
+                .data
+                .chunks_exact(c)
+                .map(|row| row.iter().copied().sum())
+                .collect(),
+        };
+        Matrix::from_vec_unchecked(self.rows, crate::Const, out)
+    }
+
+    /// Adds `row` to every row: `self[i, j] += row[0, j]`, the broadcast that adds a bias.
+    ///
+    /// ```
+    /// use shapegrad::{dim, Const, Matrix};
+    /// dim!(Batch = 2, In = 3, Out = 2);
+    ///
+    /// let (x, w) = (Matrix::<Batch, In>::ones(), Matrix::<In, Out>::ones());
+    /// let b = Matrix::<Const<1>, Out>::from_rows([[0.5, -0.5]]);
+    /// let mut y = x.matmul(&w);
+    /// y.add_row_to_each(&b);
+    /// assert_eq!(y.as_slice(), &[3.5, 2.5, 3.5, 2.5]);
+    /// ```
+    ///
+    /// # Panics
+    /// When `C` is [`Dyn`] and `row` has another number of columns; see
+    /// [`try_add_row_to_each`](Self::try_add_row_to_each).
+    #[track_caller]
+    pub fn add_row_to_each(&mut self, row: &Matrix<crate::Const<1>, C, T>) {
+        self.try_add_row_to_each(row)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Like [`add_row_to_each`](Self::add_row_to_each), but a [`Dyn`] column count that
+    /// disagrees is a [`ShapeError::Mismatch`], and `self` is left untouched.
+    pub fn try_add_row_to_each(
+        &mut self,
+        row: &Matrix<crate::Const<1>, C, T>,
+    ) -> Result<(), ShapeError> {
+        let c = self.cols();
+        if row.cols() != c {
+            return Err(ShapeError::Mismatch {
+                op: "add_row_to_each: the row must have the matrix's columns",
+                expected: (1, c),
+                given: (1, row.cols()),
+            });
+        }
+        if c > 0 {
+            for dst in self.data.chunks_exact_mut(c) {
+                dst.iter_mut().zip(&row.data).for_each(|(d, &b)| *d += b);
+            }
+        }
+        Ok(())
+    }
+
     /// The same data with both dimensions [`Dyn`].
     pub fn into_dyn(self) -> Matrix<Dyn, Dyn, T> {
         let (r, c) = (Dyn(self.rows()), Dyn(self.cols()));

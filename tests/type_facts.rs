@@ -126,6 +126,25 @@ mod signatures {
     fn sum<R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> T {
         m.sum()
     }
+    // Sums along one axis keep the other; the bias row is `1 × C`.
+    fn col_sums<R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> Matrix<Const<1>, C, T> {
+        m.col_sums()
+    }
+    fn row_sums<R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> Matrix<R, Const<1>, T> {
+        m.row_sums()
+    }
+    fn add_row_to_each<R: Dim, C: Dim, T: Scalar>(
+        m: &mut Matrix<R, C, T>,
+        b: &Matrix<Const<1>, C, T>,
+    ) {
+        m.add_row_to_each(b);
+    }
+    fn try_add_row_to_each<R: Dim, C: Dim, T: Scalar>(
+        m: &mut Matrix<R, C, T>,
+        b: &Matrix<Const<1>, C, T>,
+    ) -> Result<(), ShapeError> {
+        m.try_add_row_to_each(b)
+    }
     fn into_dyn<R: Dim, C: Dim, T: Scalar>(m: Matrix<R, C, T>) -> Matrix<Dyn, Dyn, T> {
         m.into_dyn()
     }
