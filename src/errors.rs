@@ -23,6 +23,8 @@
 //!   from the type, such as `zeros()` or `from_rows`, called with a [`Dyn`](crate::Dyn) dimension
 //!   (which is not a [`StaticDim`](crate::StaticDim)), or an element type that is not a
 //!   [`Scalar`](crate::Scalar). The message says which, and the note names the fix.
+//! - **Element types differ** (`E0277`): an `f64` operand in a product of `f32` matrices, or the
+//!   other way round. The first type named is the product's, the second the operand's.
 //!
 //! # Limits
 //!
@@ -41,9 +43,9 @@
 //!   bound compiles, but then the function accepts only dimensions that meet, which for static
 //!   dimensions means equal ones; the fix is the missing `.t()`.
 //! - **Three snapshots are longer than 20 lines.** A generic dA with the transpose forgotten is
-//!   two mistakes, and rustc reports both; an `f64` operand in an `f32` product quotes the impl that
-//!   would serve an `f64` product; `from_rows` on `Dyn` fails twice, once for the bound and once for
-//!   the literal's type. `tests/error_docs.rs` names them and why.
+//!   two mistakes, and rustc reports both; an `f64` operand in an `f32` product quotes the
+//!   [`SameElem`](crate::SameElem) impl as a near miss; `from_rows` on `Dyn` fails twice, once
+//!   for the bound and once for the literal's type. `tests/error_docs.rs` names them and why.
 //!
 //! # Products and operators
 //!
@@ -1135,11 +1137,11 @@
 //! Case `ui-tests/fail/construction/mixed_precision_matmul.rs`:
 //!
 //! ```text
-//! error[E0277]: `&Matrix<shapegrad::Const<3>, shapegrad::Const<4>, f64>` is not an operand for a product of `f32` matrices
+//! error[E0277]: element types `f32` and `f64` differ
 //!  --> ui-tests/fail/construction/mixed_precision_matmul.rs:7:23
 //!   |
 //! 7 |     let _y = x.matmul(&a);
-//!   |                ------ ^^ expected `&Matrix<_, _, f32>` or a view such as `m.t()`
+//!   |                ------ ^^ this operand holds `f64`, but the product is of `f32` matrices
 //! ```
 //!
 //! Fix:

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::{Dim, Matrix, Scalar};
+use crate::{Dim, Elems, Matrix, SameElem, Scalar};
 
 /// A borrowed view of an `R × C` matrix: a slice, the two dimensions and a stride for each.
 ///
@@ -174,6 +174,32 @@ impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
         }
     }
 
+    /// The same view, its elements typed `T2` through [`SameElem`] (which holds only for `T2 = T`).
+    ///
+    /// # Panics
+    /// When the cast changed the buffer's length; checked in every build, because the bounds
+    /// invariant rests on it.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn with_elems<T2: Scalar>(self) -> MatRef<'a, R, C, T2>
+    where
+        Elems: SameElem<T2, T>,
+    {
+        let data = <Elems as SameElem<T2, T>>::cast(self.data);
+        assert_eq!(
+            data.len(),
+            self.data.len(),
+            "an element cast changed the length"
+        );
+        MatRef {
+            data,
+            rows: self.rows,
+            cols: self.cols,
+            row_stride: self.row_stride,
+            col_stride: self.col_stride,
+        }
+    }
+
     /// Copies the view into an owned, row-major matrix.
     pub fn to_matrix(&self) -> Matrix<R, C, T> {
         Matrix::from_fn_with(self.rows, self.cols, |i, j| {
@@ -240,32 +266,38 @@ where
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for &'a Matrix<R, C, T> {
+impl<'a, R: Dim, C: Dim, T: Scalar, E: Scalar> IntoView<'a, T> for &'a Matrix<R, C, E>
+where
+    Elems: SameElem<T, E>,
+{
     type Rows = R;
     type Cols = C;
     #[inline]
     fn into_view(self) -> MatRef<'a, R, C, T> {
-        self.view()
+        self.view().with_elems()
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for MatRef<'a, R, C, T> {
+impl<'a, R: Dim, C: Dim, T: Scalar, E: Scalar> IntoView<'a, T> for MatRef<'a, R, C, E>
+where
+    Elems: SameElem<T, E>,
+{
     type Rows = R;
     type Cols = C;
     #[inline]
     fn into_view(self) -> MatRef<'a, R, C, T> {
-        self
+        self.with_elems()
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<'a, R: Dim, C: Dim, T: Scalar> IntoView<'a, T> for &MatRef<'a, R, C, T> {
+impl<'a, R: Dim, C: Dim, T: Scalar, E: Scalar> IntoView<'a, T> for &MatRef<'a, R, C, E>
+where
+    Elems: SameElem<T, E>,
+{
     type Rows = R;
     type Cols = C;
     #[inline]
     fn into_view(self) -> MatRef<'a, R, C, T> {
-        *self
+        self.with_elems()
     }
 }

@@ -28,9 +28,12 @@ const LONG: &[(&str, &str)] = &[
         "backward/generic_da_missing_t",
         "2nd error: the product's rows",
     ),
-    // An `f64` operand for an `f32` product: rustc quotes the `IntoView` impl that would fit an
-    // `f64` product (7 lines).
-    ("construction/mixed_precision_matmul", "the f64 impl quoted"),
+    // An `f64` operand for an `f32` product: rustc quotes the `SameElem` impl for `f32` as a
+    // near miss (7 lines), although it is marked `do_not_recommend`.
+    (
+        "construction/mixed_precision_matmul",
+        "the SameElem impl quoted",
+    ),
     // `from_rows` on `Dyn`: one error for the `StaticDim` bound and one for the literal's array
     // type, which is not defined for `Dyn`.
     ("dyn/from_rows_on_dyn", "2 errors: bound and array type"),

@@ -15,8 +15,8 @@ use core::ops::{Add, AddAssign, Index, Mul, Neg, Sub, SubAssign};
 
 use shapegrad::typenum::{U0, U2, U3, U4, U128};
 use shapegrad::{
-    Agree, Const, Dim, Dyn, Grads, InnerDims, IntoView, MatMul, MatRef, Matrix, RhsFor, Scalar,
-    ShapeError, StaticDim, Threads, Write, dim,
+    Agree, Const, Dim, Dyn, Elems, Grads, InnerDims, IntoView, MatMul, MatRef, Matrix, RhsFor,
+    SameElem, Scalar, ShapeError, StaticDim, Threads, Write, dim,
 };
 use static_assertions::{
     assert_impl_all, assert_not_impl_any, assert_type_eq_all, const_assert_eq,
@@ -484,6 +484,14 @@ assert_not_impl_any!(View<C2, C3, f64>: Mul<View<C3, C4, f32>>);
 // Operands are borrowed: an owned matrix is not an operand.
 assert_not_impl_any!(Matrix<C3, C4>: IntoView<'static, f32>, RhsFor<'static, C3, f32>);
 assert_not_impl_any!(Ref<C3, C4>: RhsFor<'static, C4, f32>, RhsFor<'static, U3, f32>);
+
+// `SameElem`: an element type meets only itself, so an `f64` operand is no operand of an `f32`
+// product.
+assert_impl_all!(Elems: SameElem<f32, f32>, SameElem<f64, f64>);
+assert_not_impl_any!(Elems: SameElem<f32, f64>, SameElem<f64, f32>);
+assert_impl_all!(Ref<C3, C4, f64>: IntoView<'static, f64>, RhsFor<'static, C3, f64>);
+assert_not_impl_any!(Ref<C3, C4, f64>: IntoView<'static, f32>, RhsFor<'static, C3, f32>);
+assert_not_impl_any!(View<C3, C4, f32>: IntoView<'static, f64>, RhsFor<'static, C3, f64>);
 
 // `Agree`: a dimension meets itself and `Dyn`, nothing else.
 
