@@ -8,7 +8,7 @@
 //! this module only carries the decision out.
 #![allow(unsafe_code)]
 
-use crate::plan::{COLUMN_BLOCK, Plan, SPLIT_ALIGN, Split, is_f64, layout, plan};
+use crate::plan::{COLUMN_BLOCK, Plan, SPLIT_ALIGN, Split, column_blocks, is_f64, layout, plan};
 use crate::{Dyn, MatRef, Scalar};
 
 /// `dst = scale · lhs · rhs`, or `dst += scale · lhs · rhs` when `accumulate` is set.
@@ -80,7 +80,8 @@ pub(crate) fn gemm<T: Scalar>(
             unsafe { op.run(schedule.plan) };
         }
         Split::Columns => {
-            let width = n.div_ceil(threads).next_multiple_of(SPLIT_ALIGN);
+            let blocks = column_blocks(schedule.plan, (m, n, k), threads);
+            let width = n.div_ceil(blocks).next_multiple_of(SPLIT_ALIGN);
             split(op, schedule.plan, n.div_ceil(width), |o, b| {
                 o.columns(b * width, width.min(n - b * width))
             });
@@ -463,6 +464,61 @@ mod tests {
             check::<f32>(dims, lhs_t, rhs_t);
             check::<f64>(dims, lhs_t, rhs_t);
         }
+    }
+
+    /// Products of at least `FINE_SPLIT_MIN_MULADDS`, split into several blocks per thread,
+    /// against a closed form: `lhs[i][p] = u_i + v_p` and `rhs[p][j] = w_j` make
+    /// `dst[i][j] = w_j · (k·u_i + Σ_p v_p)`, which depends on the row, the column and the whole
+    /// depth, so a block computed at a wrong offset or over part of the depth shows. Small
+    /// integers keep every sum exact.
+    #[test]
+    fn a_fine_column_split_computes_the_product() {
+        use crate::{Threads, with_threads};
+        use core::num::NonZeroUsize;
+
+        fn check<T: Scalar>((m, n, k): (usize, usize, usize), rhs_t: bool) {
+            assert!(m * n * k >= FINE_SPLIT_MIN_MULADDS);
+            let u = |i: usize| (i % 7) as f64 - 3.0;
+            let v = |p: usize| (p % 5) as f64 - 2.0;
+            let w = |j: usize| (j % 11) as f64 - 5.0;
+            let l: Vec<T> = (0..m * k)
+                .map(|x| T::from_f64(u(x / k) + v(x % k)))
+                .collect();
+            let r: Vec<T> = if rhs_t {
+                (0..n * k).map(|x| T::from_f64(w(x / k))).collect()
+            } else {
+                (0..k * n).map(|x| T::from_f64(w(x % n))).collect()
+            };
+            let lhs = MatRef::try_from_slice(Dyn(m), Dyn(k), &l).unwrap();
+            let rhs = if rhs_t {
+                MatRef::try_from_slice(Dyn(n), Dyn(k), &r).unwrap().t()
+            } else {
+                MatRef::try_from_slice(Dyn(k), Dyn(n), &r).unwrap()
+            };
+            let layouts = (layout(&lhs), layout(&rhs));
+            let schedule = plan((m, n, k), layouts, is_f64::<T>(), 2);
+            if schedule.split == Split::Columns {
+                assert_eq!(
+                    column_blocks(schedule.plan, (m, n, k), 2),
+                    2 * FINE_BLOCKS_PER_THREAD
+                );
+            }
+            let sum_v: f64 = (0..k).map(v).sum();
+            let mut dst = vec![T::ONE; m * n];
+            let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
+            with_threads(two, || gemm(&mut dst, lhs, rhs, T::ONE, false));
+            for i in 0..m {
+                for j in 0..n {
+                    let want = w(j) * (k as f64 * u(i) + sum_v);
+                    assert_eq!(dst[i * n + j].to_f64(), want, "{m}x{k}x{n} ({i}, {j})");
+                }
+            }
+        }
+        // X·A split by gemm, and f32 dY·Aᵀ split by faer's kernel where AVX-512 has it.
+        assert_eq!(plan((64, 2048, 1024), NN, false, 2).split, Split::Columns);
+        check::<f32>((64, 2048, 1024), false);
+        check::<f64>((64, 2048, 1024), false);
+        check::<f32>((128, 1024, 1024), true);
     }
 
     /// Each plan against a plain triple loop, for every layout, both element types, overwrite and

@@ -1,9 +1,8 @@
 //! Products: `matmul`, `try_matmul` and `*` on matrices and views.
 //!
 //! Each method checks what the types could not (sizes of [`Dyn`](crate::Dyn) dimensions),
-//! allocates the output and makes one call to the kernel. Inner dimensions are tied by
-//! [`Agree`](crate::Agree), so `Matrix<I, K>` times `Matrix<K2, J>` compiles only when `K` and
-//! `K2` agree.
+//! allocates the output and makes one call to the kernel. Inner dimensions are tied by [`Agree`],
+//! so `Matrix<I, K>` times `Matrix<K2, J>` compiles only when `K` and `K2` agree.
 
 use core::ops::Mul;
 

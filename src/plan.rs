@@ -38,7 +38,9 @@
 //! 115), and for `dY·Aᵀ` with faer's kernel per block in f32 (128×256×512: 113 → 184, faer 143,
 //! matrixmultiply ~170) or gemm's in f64 (74 → 106, faer 87); by rows for the seed's `Xᵀ·dY`
 //! (141–145 → 148–156); f32 `dY·Aᵀ` is split up to 1024³ (512³: 196 → ~220; 1024³: 183 → 198).
-//! Larger products keep gemm's own threads.
+//! Larger products keep gemm's own threads. From 512³ a column split makes four blocks per
+//! thread rather than one ([`column_blocks`]), so that a core slowed by another process does not
+//! hold up the product.
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
 //! whose small-size paths are the quickest there.
@@ -143,6 +145,30 @@ pub(crate) const SPLIT_MAX_MULADDS_F32_DX: usize = 1 << 30;
 /// `Xᵀ·dY` on several threads is split by rows up to this many multiply-adds (the seed's 2^24,
 /// and twice that); larger, gemm's own threads do as well or better (512³).
 pub(crate) const SPLIT_MAX_MULADDS_DA: usize = 1 << 25;
+
+/// From this many multiply-adds (512³) a column split makes [`FINE_BLOCKS_PER_THREAD`] blocks per
+/// thread instead of one.
+pub(crate) const FINE_SPLIT_MIN_MULADDS: usize = 1 << 27;
+
+/// Blocks per thread in a column split of a large product. With one block per thread, a thread
+/// that the machine slows down (another process on its core) holds up the whole product; with
+/// four, rayon hands the blocks of the slow thread to the other. On the 2-core machine, f32
+/// `dY·Aᵀ` on 2 threads, five runs each (shapegrad / faer): at 512³, one block per thread gave
+/// 0.89–1.07 and four gave 0.99–1.05; at 1024³, 0.82–1.06 against 0.97–1.09. Products below
+/// [`FINE_SPLIT_MIN_MULADDS`] keep one block per thread: at the seed's size, blocks of 64 columns
+/// are slower than blocks of 256. So does [`Plan::GemmColumnBlocks`], which cuts its block into
+/// [`COLUMN_BLOCK`]-wide calls itself.
+pub(crate) const FINE_BLOCKS_PER_THREAD: usize = 4;
+
+/// How many blocks a column split of an `m × n` product of depth `k` by `plan` makes.
+pub(crate) fn column_blocks(plan: Plan, (m, n, k): (usize, usize, usize), threads: usize) -> usize {
+    let muladds = m.saturating_mul(n).saturating_mul(k);
+    if muladds >= FINE_SPLIT_MIN_MULADDS && plan != Plan::GemmColumnBlocks {
+        threads * FINE_BLOCKS_PER_THREAD
+    } else {
+        threads
+    }
+}
 
 /// Column blocks of a split start on a multiple of this many elements (a cache line of f32), so
 /// that two threads never write the same line.
