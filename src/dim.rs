@@ -58,6 +58,41 @@ pub trait StaticDim: Dim + Default {
     type Array<T>: AsRef<[T]>;
 }
 
+/// A row dimension that [`Matrix::from_rows`](crate::Matrix::from_rows) can read from its rows:
+/// a [`StaticDim`], whose rows come as an array of exactly its size, or [`Dyn`], whose rows come
+/// as a `Vec` of any length.
+///
+/// ```
+/// use shapegrad::{Const, Dyn, Matrix};
+///
+/// let fixed = Matrix::<Const<2>, Const<3>>::from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+/// let grown = Matrix::<Dyn, Const<3>>::from_rows(vec![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+/// assert_eq!(fixed.as_slice(), grown.as_slice());
+/// ```
+pub trait LiteralRows: Dim {
+    /// The rows, each an `X`: an array of exactly the dimension's size, or a `Vec` for [`Dyn`].
+    type Rows<X>: AsRef<[X]>;
+
+    /// The dimension of `rows`: the static one, or `Dyn(rows.len())`.
+    fn of_rows<X>(rows: &Self::Rows<X>) -> Self;
+}
+
+impl<D: StaticDim> LiteralRows for D {
+    type Rows<X> = D::Array<X>;
+    #[inline]
+    fn of_rows<X>(_: &Self::Rows<X>) -> Self {
+        D::default()
+    }
+}
+
+impl LiteralRows for Dyn {
+    type Rows<X> = Vec<X>;
+    #[inline]
+    fn of_rows<X>(rows: &Vec<X>) -> Self {
+        Dyn(rows.len())
+    }
+}
+
 /// A dimension whose size is the const generic `N`: `Const<3>` is three rows or columns.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Const<const N: usize>;

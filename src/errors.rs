@@ -20,7 +20,7 @@
 //!   These errors come from a value of one shape (a gradient, a view, a product's result) used
 //!   where another shape is declared.
 //! - **Not a static dimension, not an element type** (`E0277`): a constructor that reads the size
-//!   from the type, such as `zeros()` or `from_rows`, called with a [`Dyn`](crate::Dyn) dimension
+//!   from the type, such as `zeros()` or `try_from_vec`, called with a [`Dyn`](crate::Dyn) dimension
 //!   (which is not a [`StaticDim`](crate::StaticDim)), or an element type that is not a
 //!   [`Scalar`](crate::Scalar). The message says which, and the note names the fix.
 //! - **Element types differ** (`E0277`): an `f64` operand in a product of `f32` matrices, or the
@@ -42,10 +42,9 @@
 //!   rustc adds "consider introducing a `where` clause": `where InnerDims: Agree<J, K>`. Such a
 //!   bound compiles, but then the function accepts only dimensions that meet, which for static
 //!   dimensions means equal ones; the fix is the missing `.t()`.
-//! - **Three snapshots are longer than 20 lines.** A generic dA with the transpose forgotten is
+//! - **Two snapshots are longer than 20 lines.** A generic dA with the transpose forgotten is
 //!   two mistakes, and rustc reports both; an `f64` operand in an `f32` product quotes the
-//!   [`SameElem`](crate::SameElem) impl as a near miss; `from_rows` on `Dyn` fails twice, once
-//!   for the bound and once for the literal's type. `tests/error_docs.rs` names them and why.
+//!   [`SameElem`](crate::SameElem) impl as a near miss. `tests/error_docs.rs` names them and why.
 //!
 //! # Products and operators
 //!
@@ -958,25 +957,28 @@
 //! +    let y: Matrix<Const<2>, Const<4>> = x.matmul(&a).try_into_dims().unwrap();
 //! ```
 //!
-//! ## A literal for a `Dyn` dimension
+//! ## An array literal for `Dyn` rows
 //!
-//! A literal checked at compile time needs static dimensions: build it static, then convert.
+//! With a [`Dyn`](crate::Dyn) row dimension, [`from_rows`](crate::Matrix::from_rows) takes its
+//! rows as a `Vec`, whose length is the row count; an array literal would fix the count in its
+//! type. rustc names the two types the other way round here: the `Vec` is what `from_rows`
+//! expects, the array what it was given.
 //!
 //! Case `ui-tests/fail/dyn/from_rows_on_dyn.rs`:
 //!
 //! ```text
-//! error[E0277]: `Dyn` is not a static dimension: its size is not part of its type
+//! error[E0271]: type mismatch resolving `<Dyn as LiteralRows>::Rows<[f32; 2]> == [[{float}; 2]; 1]`
 //!  --> ui-tests/fail/dyn/from_rows_on_dyn.rs:5:37
 //!   |
 //! 5 |     let _m: Matrix<Dyn, Const<2>> = Matrix::from_rows([[1.0, 2.0]]);
-//!   |                                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ this reads the size from the type, and `Dyn` has none
+//!   |                                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ expected `[[{float}; 2]; 1]`, found `Vec<[f32; 2]>`
 //! ```
 //!
 //! Fix:
 //!
 //! ```diff
 //! -    let _m: Matrix<Dyn, Const<2>> = Matrix::from_rows([[1.0, 2.0]]);
-//! +    let _m: Matrix<Dyn, Const<2>> = Matrix::from_array([[1.0, 2.0]]).try_into_dims().unwrap();
+//! +    let _m: Matrix<Dyn, Const<2>> = Matrix::from_rows(vec![[1.0, 2.0]]);
 //! ```
 //!
 //! ## `try_from_vec` on `Dyn` dimensions

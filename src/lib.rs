@@ -15,7 +15,7 @@ mod scalar;
 mod threads;
 mod view;
 
-pub use dim::{Agree, Const, Dim, Dyn, InnerDims, StaticDim};
+pub use dim::{Agree, Const, Dim, Dyn, InnerDims, LiteralRows, StaticDim};
 pub use error::ShapeError;
 pub use grad::{Grads, MatMul};
 pub use matmul::Write;

@@ -3,7 +3,7 @@
 use core::fmt;
 use core::ops::{Add, AddAssign, Index, Mul, Neg, Sub, SubAssign};
 
-use crate::{Dim, Dyn, MatRef, Scalar, ShapeError, StaticDim};
+use crate::{Dim, Dyn, LiteralRows, MatRef, Scalar, ShapeError, StaticDim};
 
 /// An owned `R × C` matrix of `T` (`f32` unless said otherwise), stored row-major on the heap.
 ///
@@ -144,30 +144,33 @@ impl<R: Dim, C: Dim, T> Matrix<R, C, T> {
     }
 }
 
-impl<R: StaticDim, C: StaticDim, T: Scalar> Matrix<R, C, T> {
-    /// A literal checked at compile time: `R` rows of `C` elements each.
+impl<R: LiteralRows, C: StaticDim, T: Scalar> Matrix<R, C, T> {
+    /// A matrix from its rows, each an array of exactly `C` elements: checked at compile time.
     ///
-    /// The array type comes from the dimensions, `[[T; C]; R]` for [`Const`](crate::Const) and
-    /// named dimensions, `GenericArray` for typenum, so a literal with a row too many or too few
-    /// does not compile.
+    /// The row type comes from `C`, `[T; N]` for [`Const`](crate::Const) and named dimensions,
+    /// `GenericArray` for typenum. With a static `R` the rows are an array of exactly `R` of them,
+    /// so a literal with a row too many or too few does not compile; with [`Dyn`] rows they are a
+    /// `Vec`, and its length is the number of rows.
     ///
     /// ```
-    /// use shapegrad::{dim, Matrix, typenum::{U2, U3}};
+    /// use shapegrad::{dim, Dyn, Matrix, typenum::{U2, U3}};
     /// use shapegrad::generic_array::arr;
     ///
     /// dim!(Batch = 2, Features = 3);
     /// let a = Matrix::<Batch, Features>::from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
     /// let b = Matrix::<U2, U3>::from_rows(arr![arr![1.0, 2.0, 3.0], arr![4.0, 5.0, 6.0]]);
+    /// let c = Matrix::<Dyn, Features>::from_rows(vec![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
     /// assert_eq!(a.as_slice(), b.as_slice());
+    /// assert_eq!(a.as_slice(), c.as_slice());
     /// ```
-    pub fn from_rows(rows: R::Array<C::Array<T>>) -> Self {
+    pub fn from_rows(rows: R::Rows<C::Array<T>>) -> Self {
+        let r = R::of_rows(&rows);
         let data = rows
             .as_ref()
             .iter()
             .flat_map(|row| row.as_ref().iter().copied())
             .collect();
-        let (r, c) = static_dims();
-        Self::from_vec_unchecked(r, c, data)
+        Self::from_vec_unchecked(r, C::default(), data)
     }
 }
 

@@ -34,9 +34,6 @@ const LONG: &[(&str, &str)] = &[
         "construction/mixed_precision_matmul",
         "the SameElem impl quoted",
     ),
-    // `from_rows` on `Dyn`: one error for the `StaticDim` bound and one for the literal's array
-    // type, which is not defined for `Dyn`.
-    ("dyn/from_rows_on_dyn", "2 errors: bound and array type"),
 ];
 
 const TOPICS: &[&str] = &["matmul", "views", "backward", "dims", "dyn", "construction"];

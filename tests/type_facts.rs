@@ -15,8 +15,8 @@ use core::ops::{Add, AddAssign, Index, Mul, Neg, Sub, SubAssign};
 
 use shapegrad::typenum::{U0, U2, U3, U4, U128};
 use shapegrad::{
-    Agree, Const, Dim, Dyn, Elems, Grads, InnerDims, IntoView, MatMul, MatRef, Matrix, RhsFor,
-    SameElem, Scalar, ShapeError, StaticDim, Threads, Write, dim,
+    Agree, Const, Dim, Dyn, Elems, Grads, InnerDims, IntoView, LiteralRows, MatMul, MatRef, Matrix,
+    RhsFor, SameElem, Scalar, ShapeError, StaticDim, Threads, Write, dim,
 };
 use static_assertions::{
     assert_impl_all, assert_not_impl_any, assert_type_eq_all, const_assert_eq,
@@ -57,8 +57,8 @@ mod signatures {
     ) -> Result<Matrix<R, C, T>, ShapeError> {
         Matrix::try_from_vec(v)
     }
-    fn from_rows<R: StaticDim, C: StaticDim, T: Scalar>(
-        rows: R::Array<C::Array<T>>,
+    fn from_rows<R: LiteralRows, C: StaticDim, T: Scalar>(
+        rows: R::Rows<C::Array<T>>,
     ) -> Matrix<R, C, T> {
         Matrix::from_rows(rows)
     }
@@ -507,6 +507,15 @@ assert_type_eq_all!(<InnerDims as Agree<C3, Dyn>>::Cols<C4>, C4);
 assert_type_eq_all!(<InnerDims as Agree<In, In>>::Cols<Out>, Out);
 assert_type_eq_all!(<Ref<C3, C4> as RhsFor<'static, Dyn, f32>>::Out, C4);
 assert_type_eq_all!(<View<Dyn, Out> as RhsFor<'static, In, f32>>::Out, Out);
+
+// Rows for `from_rows`: an array of exactly a static dimension's size, a `Vec` for `Dyn`.
+assert_impl_all!(C3: LiteralRows);
+assert_impl_all!(U3: LiteralRows);
+assert_impl_all!(In: LiteralRows);
+assert_impl_all!(Dyn: LiteralRows);
+assert_type_eq_all!(<C3 as LiteralRows>::Rows<[f32; 2]>, [[f32; 2]; 3]);
+assert_type_eq_all!(<In as LiteralRows>::Rows<f64>, [f64; 3]);
+assert_type_eq_all!(<Dyn as LiteralRows>::Rows<[f32; 2]>, Vec<[f32; 2]>);
 
 // Kinds of dimension.
 

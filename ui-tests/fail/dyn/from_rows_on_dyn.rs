@@ -1,4 +1,4 @@
-// A literal checked at compile time needs static dimensions: build it static, then convert.
+// A `Dyn` row count comes from the rows themselves: a `Vec` of them, not an array literal.
 use shapegrad::{Const, Dyn, Matrix};
 
 fn main() {

@@ -1,6 +1,6 @@
-// A literal checked at compile time needs static dimensions: build it static, then convert.
+// A `Dyn` row count comes from the rows themselves: a `Vec` of them, not an array literal.
 use shapegrad::{Const, Dyn, Matrix};
 
 fn main() {
-    let _m: Matrix<Dyn, Const<2>> = Matrix::from_array([[1.0, 2.0]]).try_into_dims().unwrap();
+    let _m: Matrix<Dyn, Const<2>> = Matrix::from_rows(vec![[1.0, 2.0]]);
 }
