@@ -242,7 +242,7 @@ pub trait IntoView<'a, T: Scalar>: Copy {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an operand for a product of `{T}` matrices",
     label = "expected `&Matrix<_, _, {T}>` or a view such as `m.t()`",
-    note = "both operands of a product hold the same element type, here `{T}`"
+    note = "products borrow their operands: pass `&m`, `m.view()` or `m.t()`"
 )]
 pub trait RhsFor<'a, K: Dim, T: Scalar>: IntoView<'a, T> {
     /// The product's column dimension: [`Cols`](IntoView::Cols), once the check has passed.
