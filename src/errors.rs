@@ -42,9 +42,8 @@
 //!   rustc adds "consider introducing a `where` clause": `where InnerDims: Agree<J, K>`. Such a
 //!   bound compiles, but then the function accepts only dimensions that meet, which for static
 //!   dimensions means equal ones; the fix is the missing `.t()`.
-//! - **Two snapshots are longer than 20 lines.** A generic dA with the transpose forgotten is
-//!   two mistakes, and rustc reports both; an `f64` operand in an `f32` product quotes the
-//!   [`SameElem`](crate::SameElem) impl as a near miss. `tests/error_docs.rs` names them and why.
+//! - **One snapshot is longer than 20 lines.** A generic dA with the transpose forgotten is
+//!   two mistakes, and rustc reports both. `tests/error_docs.rs` names it and why.
 //!
 //! # Products and operators
 //!

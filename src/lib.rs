@@ -20,7 +20,7 @@ pub use error::ShapeError;
 pub use grad::{Grads, MatMul};
 pub use matmul::Write;
 pub use matrix::Matrix;
-pub use scalar::{Elems, SameElem, Scalar};
+pub use scalar::{SameElem, Scalar};
 pub use threads::{
     AUTO_PARALLEL_MIN_MULADDS, Threads, current_threads, set_default_threads, with_threads,
 };

@@ -99,28 +99,23 @@ impl Scalar for f64 {
     }
 }
 
-/// The check a product makes on its operands' element types: `Elems: SameElem<T, E>` holds when
-/// an operand of `E` may join a product of `T` matrices, that is when `E` is `T`.
+/// The check a product makes on an operand's element type: `E: SameElem<T>` holds when an
+/// operand of `E` may join a product of `T` matrices, that is when `E` is `T`.
 ///
-/// Like [`Agree`](crate::Agree) for dimensions, it has a `Self` type of the library's own,
-/// [`Elems`], so that an `f64` operand in an `f32` product is reported in words that name both
-/// element types.
+/// Its one impl is generic over `Self`, so when the check fails rustc has no near miss to quote:
+/// an `f64` operand in an `f32` product reads "element types `f32` and `f64` differ".
 #[diagnostic::on_unimplemented(
-    message = "element types `{T}` and `{E}` differ",
-    label = "this operand holds `{E}`, but the product is of `{T}` matrices",
+    message = "element types `{T}` and `{Self}` differ",
+    label = "this operand holds `{Self}`, but the product is of `{T}` matrices",
     note = "both operands of a product, and its result, hold one element type"
 )]
-pub trait SameElem<T: Scalar, E: Scalar> {
+pub trait SameElem<T: Scalar>: Scalar {
     /// `data`, as the slice of `T` that it is.
-    fn cast(data: &[E]) -> &[T];
+    fn cast(data: &[Self]) -> &[T];
 }
 
-/// The `Self` type of [`SameElem`]: the element types of a product.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Elems;
-
 #[diagnostic::do_not_recommend]
-impl<T: Scalar> SameElem<T, T> for Elems {
+impl<T: Scalar> SameElem<T> for T {
     #[inline]
     fn cast(data: &[T]) -> &[T] {
         data

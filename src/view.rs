@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::{Dim, Elems, Matrix, SameElem, Scalar};
+use crate::{Dim, Matrix, SameElem, Scalar};
 
 /// A borrowed view of an `R × C` matrix: a slice, the two dimensions and a stride for each.
 ///
@@ -183,9 +183,9 @@ impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
     #[track_caller]
     pub(crate) fn with_elems<T2: Scalar>(self) -> MatRef<'a, R, C, T2>
     where
-        Elems: SameElem<T2, T>,
+        T: SameElem<T2>,
     {
-        let data = <Elems as SameElem<T2, T>>::cast(self.data);
+        let data = <T as SameElem<T2>>::cast(self.data);
         assert_eq!(
             data.len(),
             self.data.len(),
@@ -268,7 +268,7 @@ where
 
 impl<'a, R: Dim, C: Dim, T: Scalar, E: Scalar> IntoView<'a, T> for &'a Matrix<R, C, E>
 where
-    Elems: SameElem<T, E>,
+    E: SameElem<T>,
 {
     type Rows = R;
     type Cols = C;
@@ -280,7 +280,7 @@ where
 
 impl<'a, R: Dim, C: Dim, T: Scalar, E: Scalar> IntoView<'a, T> for MatRef<'a, R, C, E>
 where
-    Elems: SameElem<T, E>,
+    E: SameElem<T>,
 {
     type Rows = R;
     type Cols = C;
@@ -292,7 +292,7 @@ where
 
 impl<'a, R: Dim, C: Dim, T: Scalar, E: Scalar> IntoView<'a, T> for &MatRef<'a, R, C, E>
 where
-    Elems: SameElem<T, E>,
+    E: SameElem<T>,
 {
     type Rows = R;
     type Cols = C;

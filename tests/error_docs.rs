@@ -28,12 +28,6 @@ const LONG: &[(&str, &str)] = &[
         "backward/generic_da_missing_t",
         "2nd error: the product's rows",
     ),
-    // An `f64` operand for an `f32` product: rustc quotes the `SameElem` impl for `f32` as a
-    // near miss (7 lines), although it is marked `do_not_recommend`.
-    (
-        "construction/mixed_precision_matmul",
-        "the SameElem impl quoted",
-    ),
 ];
 
 const TOPICS: &[&str] = &["matmul", "views", "backward", "dims", "dyn", "construction"];

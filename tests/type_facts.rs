@@ -15,7 +15,7 @@ use core::ops::{Add, AddAssign, Index, Mul, Neg, Sub, SubAssign};
 
 use shapegrad::typenum::{U0, U2, U3, U4, U128};
 use shapegrad::{
-    Agree, Const, Dim, Dyn, Elems, Grads, InnerDims, IntoView, LiteralRows, MatMul, MatRef, Matrix,
+    Agree, Const, Dim, Dyn, Grads, InnerDims, IntoView, LiteralRows, MatMul, MatRef, Matrix,
     RhsFor, SameElem, Scalar, ShapeError, StaticDim, Threads, Write, dim,
 };
 use static_assertions::{
@@ -487,8 +487,10 @@ assert_not_impl_any!(Ref<C3, C4>: RhsFor<'static, C4, f32>, RhsFor<'static, U3, 
 
 // `SameElem`: an element type meets only itself, so an `f64` operand is no operand of an `f32`
 // product.
-assert_impl_all!(Elems: SameElem<f32, f32>, SameElem<f64, f64>);
-assert_not_impl_any!(Elems: SameElem<f32, f64>, SameElem<f64, f32>);
+assert_impl_all!(f32: SameElem<f32>);
+assert_impl_all!(f64: SameElem<f64>);
+assert_not_impl_any!(f32: SameElem<f64>);
+assert_not_impl_any!(f64: SameElem<f32>);
 assert_impl_all!(Ref<C3, C4, f64>: IntoView<'static, f64>, RhsFor<'static, C3, f64>);
 assert_not_impl_any!(Ref<C3, C4, f64>: IntoView<'static, f32>, RhsFor<'static, C3, f32>);
 assert_not_impl_any!(View<C3, C4, f32>: IntoView<'static, f64>, RhsFor<'static, C3, f64>);
