@@ -54,7 +54,8 @@ pub(crate) fn gemm<T: Scalar>(
     // plan reads `lhs` at offsets i·rs + p·cs for i < m, p < k, `rhs` at p·rs + j·cs for p < k,
     // j < n, and writes `dst` at i·n + j, for i < m, j < n. `MatRef`'s invariant (established by
     // its only constructors, `row_major` and `t`, and kept by `erase`, `try_with_rows`,
-    // `with_cols` and `with_elems`, which check that sizes and lengths do not change) is that
+    // `with_rows`, `with_cols` and `with_elems`, which check that sizes and lengths do not
+    // change) is that
     // every such offset of a non-empty view is inside its slice; `dst.len() == m·n` was asserted
     // above, with m, n, k > 0. `dst` is a `&mut` borrow, so it aliases neither operand, and the
     // three borrows outlive every use of the pointers below. The element type is `f32` or `f64`

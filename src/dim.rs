@@ -205,15 +205,15 @@ where
     note = "a product needs the left operand's columns and the right operand's rows to be one dimension; to use an operand transposed, call `.t()` on it (a zero-copy view)"
 )]
 pub trait Agree<K: Dim, R: Dim> {
-    /// The product's column dimension when the right operand has columns `C`: always `C`.
+    /// A dimension of the product, `D`, once the check has passed: always `D`.
     ///
-    /// The product's type goes through this projection so that a failed check leaves it
-    /// unknown: the compiler then reports the one error above, not a second, mismatched-types
-    /// error about the product.
-    type Cols<C: Dim>: Dim;
+    /// The product's rows and columns go through this projection so that a failed check leaves
+    /// them unknown: the compiler then reports the one error above, not a second,
+    /// mismatched-types error about the product.
+    type Checked<D: Dim>: Dim;
 
-    /// `c` as a [`Cols<C>`](Self::Cols).
-    fn cols<C: Dim>(c: C) -> Self::Cols<C>;
+    /// `d` as a [`Checked<D>`](Self::Checked).
+    fn checked<D: Dim>(d: D) -> Self::Checked<D>;
 }
 
 /// The `Self` type of [`Agree`]: the inner dimensions of a product.
@@ -222,28 +222,28 @@ pub struct InnerDims;
 
 #[diagnostic::do_not_recommend]
 impl<D: Dim> Agree<D, D> for InnerDims {
-    type Cols<C: Dim> = C;
+    type Checked<E: Dim> = E;
     #[inline]
-    fn cols<C: Dim>(c: C) -> C {
-        c
+    fn checked<E: Dim>(e: E) -> E {
+        e
     }
 }
 
 #[diagnostic::do_not_recommend]
 impl<D: StaticDim> Agree<D, Dyn> for InnerDims {
-    type Cols<C: Dim> = C;
+    type Checked<E: Dim> = E;
     #[inline]
-    fn cols<C: Dim>(c: C) -> C {
-        c
+    fn checked<E: Dim>(e: E) -> E {
+        e
     }
 }
 
 #[diagnostic::do_not_recommend]
 impl<D: StaticDim> Agree<Dyn, D> for InnerDims {
-    type Cols<C: Dim> = C;
+    type Checked<E: Dim> = E;
     #[inline]
-    fn cols<C: Dim>(c: C) -> C {
-        c
+    fn checked<E: Dim>(e: E) -> E {
+        e
     }
 }
 

@@ -42,8 +42,6 @@
 //!   rustc adds "consider introducing a `where` clause": `where InnerDims: Agree<J, K>`. Such a
 //!   bound compiles, but then the function accepts only dimensions that meet, which for static
 //!   dimensions means equal ones; the fix is the missing `.t()`.
-//! - **One snapshot is longer than 20 lines.** A generic dA with the transpose forgotten is
-//!   two mistakes, and rustc reports both. `tests/error_docs.rs` names it and why.
 //!
 //! # Products and operators
 //!
@@ -316,7 +314,7 @@
 //!  --> ui-tests/fail/views/operand_by_value.rs:9:23
 //!   |
 //! 9 |     let _y = x.matmul(w);
-//!   |                ------ ^ the trait `RhsFor<'_, In, f32>` is not implemented for `Matrix<In, Out>`
+//!   |                ------ ^ the trait `RhsFor<'_, Batch, In, f32>` is not implemented for `Matrix<In, Out>`
 //! ```
 //!
 //! Fix:

@@ -63,7 +63,7 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     pub fn forward<X, A>(x: X, a: A) -> Self
     where
         X: IntoView<'a, T, Rows = I, Cols = K>,
-        A: RhsFor<'a, K, T, Out = J>,
+        A: RhsFor<'a, I, K, T, OutCols = J>,
     {
         Self::try_forward(x, a).unwrap_or_else(|e| panic!("{e}"))
     }
@@ -73,7 +73,7 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     pub fn try_forward<X, A>(x: X, a: A) -> Result<Self, ShapeError>
     where
         X: IntoView<'a, T, Rows = I, Cols = K>,
-        A: RhsFor<'a, K, T, Out = J>,
+        A: RhsFor<'a, I, K, T, OutCols = J>,
     {
         let x = x.into_view();
         let a = a.into_rhs();
@@ -108,7 +108,7 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     pub fn forward_into<X, A>(x: X, a: A, mut y: Matrix<I, J, T>) -> Self
     where
         X: IntoView<'a, T, Rows = I, Cols = K>,
-        A: RhsFor<'a, K, T, Out = J>,
+        A: RhsFor<'a, I, K, T, OutCols = J>,
     {
         let x = x.into_view();
         let a = a.into_rhs();

@@ -19,11 +19,11 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     /// let err = x.try_matmul(&a).unwrap_err();
     /// assert!(err.to_string().starts_with("inner dimensions differ: the left operand is 2×3"));
     /// ```
-    pub fn try_matmul<J: Dim, B: RhsFor<'a, K, T, Out = J>>(
-        &self,
-        rhs: B,
-    ) -> Result<Matrix<I, J, T>, ShapeError> {
-        product(self, rhs.into_rhs())
+    pub fn try_matmul<P: Dim, J: Dim, B>(&self, rhs: B) -> Result<Matrix<P, J, T>, ShapeError>
+    where
+        B: RhsFor<'a, I, K, T, OutRows = P, OutCols = J>,
+    {
+        product(self.with_rows(B::out_rows(self.dims().0)), rhs.into_rhs())
     }
 
     /// Writes `self · rhs` into `out`, replacing or adding to what it holds, without allocating.
@@ -39,7 +39,7 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
         write: Write,
     ) -> Result<(), ShapeError>
     where
-        B: RhsFor<'a, K, T, Out = J>,
+        B: RhsFor<'a, I, K, T, OutCols = J>,
     {
         let rhs = rhs.into_rhs();
         check_inner(self, &rhs)?;
@@ -70,19 +70,23 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     #[track_caller]
     pub fn matmul_into<J: Dim, B>(&self, rhs: B, out: &mut Matrix<I, J, T>, write: Write)
     where
-        B: RhsFor<'a, K, T, Out = J>,
+        B: RhsFor<'a, I, K, T, OutCols = J>,
     {
         self.try_matmul_into(rhs, out, write)
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    /// The product `self · rhs`: `I × K` times `K × J` is `I × J`.
+    /// The product `self · rhs`: `I × K` times `K × J` is `I × J` (`P` is `I`; see
+    /// [`Matrix::matmul`] for why it has a name of its own).
     ///
     /// # Panics
     /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time, with the message of
     /// [`try_matmul`](Self::try_matmul). Static dimensions are checked at compile time instead.
     #[track_caller]
-    pub fn matmul<J: Dim, B: RhsFor<'a, K, T, Out = J>>(&self, rhs: B) -> Matrix<I, J, T> {
+    pub fn matmul<P: Dim, J: Dim, B: RhsFor<'a, I, K, T, OutRows = P, OutCols = J>>(
+        &self,
+        rhs: B,
+    ) -> Matrix<P, J, T> {
         self.try_matmul(rhs).unwrap_or_else(|e| panic!("{e}"))
     }
 }
@@ -90,15 +94,22 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
 impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     /// The product `self · rhs`, or a [`ShapeError::Inner`] when a [`Dyn`](crate::Dyn) inner
     /// dimension disagrees at run time.
-    pub fn try_matmul<'a, J: Dim, B>(&'a self, rhs: B) -> Result<Matrix<I, J, T>, ShapeError>
+    pub fn try_matmul<'a, P: Dim, J: Dim, B>(
+        &'a self,
+        rhs: B,
+    ) -> Result<Matrix<P, J, T>, ShapeError>
     where
-        B: RhsFor<'a, K, T, Out = J>,
+        B: RhsFor<'a, I, K, T, OutRows = P, OutCols = J>,
     {
         self.view().try_matmul(rhs)
     }
 
     /// The product `self · rhs`: `I × K` times `K × J` is `I × J`. The right operand may be a
     /// matrix (`&a`) or a view (`a.t()`); a transposed view reaches the kernel as strides.
+    ///
+    /// In the signature the product is `Matrix<P, J>`: `P` is always `I`, and `J` the operand's
+    /// columns. Both come from [`RhsFor`], so that when the inner dimensions differ the compiler
+    /// leaves them unknown and reports that one mistake, not also a result type that does not fit.
     ///
     /// ```
     /// use shapegrad::{dim, Matrix};
@@ -115,7 +126,10 @@ impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     /// # Panics
     /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time.
     #[track_caller]
-    pub fn matmul<'a, J: Dim, B: RhsFor<'a, K, T, Out = J>>(&'a self, rhs: B) -> Matrix<I, J, T> {
+    pub fn matmul<'a, P: Dim, J: Dim, B: RhsFor<'a, I, K, T, OutRows = P, OutCols = J>>(
+        &'a self,
+        rhs: B,
+    ) -> Matrix<P, J, T> {
         self.view().matmul(rhs)
     }
 }
@@ -132,7 +146,7 @@ impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
         write: Write,
     ) -> Result<(), ShapeError>
     where
-        B: RhsFor<'a, K, T, Out = J>,
+        B: RhsFor<'a, I, K, T, OutCols = J>,
     {
         self.view().try_matmul_into(rhs, out, write)
     }
@@ -155,7 +169,7 @@ impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     #[track_caller]
     pub fn matmul_into<'a, J: Dim, B>(&'a self, rhs: B, out: &mut Matrix<I, J, T>, write: Write)
     where
-        B: RhsFor<'a, K, T, Out = J>,
+        B: RhsFor<'a, I, K, T, OutCols = J>,
     {
         self.view().matmul_into(rhs, out, write);
     }
@@ -172,10 +186,10 @@ pub enum Write {
 
 /// `lhs · rhs` into a new matrix, after the run-time check of the inner sizes.
 fn product<I: Dim, K: Dim, K2: Dim, J: Dim, T: Scalar>(
-    lhs: &MatRef<'_, I, K, T>,
+    lhs: MatRef<'_, I, K, T>,
     rhs: MatRef<'_, K2, J, T>,
 ) -> Result<Matrix<I, J, T>, ShapeError> {
-    check_inner(lhs, &rhs)?;
+    check_inner(&lhs, &rhs)?;
     let mut out = Matrix::zeros_with(lhs.dims().0, rhs.dims().1);
     backend::gemm(out.as_mut_slice(), lhs.erase(), rhs.erase(), T::ONE, false);
     Ok(out)
@@ -206,7 +220,7 @@ macro_rules! mul_impls {
 
             #[track_caller]
             fn mul(self, rhs: $rhs) -> Matrix<I, J, T> {
-                product(&self.into_view(), rhs.into_view()).unwrap_or_else(|e| panic!("{e}"))
+                product(self.into_view(), rhs.into_view()).unwrap_or_else(|e| panic!("{e}"))
             }
         }
     )+};

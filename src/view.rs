@@ -152,6 +152,29 @@ impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
         })
     }
 
+    /// The same view with its row dimension retyped to `rows`.
+    ///
+    /// # Panics
+    /// When `rows` has another size. [`RhsFor`] can be implemented outside this crate, for a
+    /// type of that crate, so the size is checked here, where the bounds invariant is kept, in
+    /// every build.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn with_rows<R2: Dim>(self, rows: R2) -> MatRef<'a, R2, C, T> {
+        assert_eq!(
+            rows.size(),
+            self.rows(),
+            "a retyped row dimension changed its size"
+        );
+        MatRef {
+            data: self.data,
+            rows,
+            cols: self.cols,
+            row_stride: self.row_stride,
+            col_stride: self.col_stride,
+        }
+    }
+
     /// The same view with its column dimension retyped to `cols`.
     ///
     /// # Panics
@@ -236,32 +259,50 @@ pub trait IntoView<'a, T: Scalar>: Copy {
     fn into_view(self) -> MatRef<'a, Self::Rows, Self::Cols, T>;
 }
 
-/// A right operand whose rows meet `K`, the left operand's columns: any [`IntoView`] for which
-/// [`InnerDims: Agree<K, Rows>`](crate::Agree) holds. Never implemented by hand; the blanket
-/// impl covers every operand, and its one condition is where a mismatch is reported.
+/// A right operand for a product whose left operand is `I × K`: any [`IntoView`] whose rows meet
+/// `K`, that is for which [`InnerDims: Agree<K, Rows>`](crate::Agree) holds. Never implemented
+/// by hand; the blanket impl covers every operand, and its one condition is where a mismatch is
+/// reported.
+///
+/// The product is `Matrix<OutRows, OutCols>`, which is `Matrix<I, Cols>`. Products name their
+/// result through these two types, not as `I` and `Cols`, so that when the check fails both are
+/// left unknown: a mistake is then reported once, as the inner-dimension error, and not again as
+/// a result type that does not fit.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an operand for a product of `{T}` matrices",
     label = "expected `&Matrix<_, _, {T}>` or a view such as `m.t()`",
     note = "products borrow their operands: pass `&m`, `m.view()` or `m.t()`"
 )]
-pub trait RhsFor<'a, K: Dim, T: Scalar>: IntoView<'a, T> {
+pub trait RhsFor<'a, I: Dim, K: Dim, T: Scalar>: IntoView<'a, T> {
+    /// The product's row dimension: `I`, once the check has passed
+    /// ([`Agree::Checked`](crate::Agree::Checked)).
+    type OutRows: Dim;
     /// The product's column dimension: [`Cols`](IntoView::Cols), once the check has passed.
-    type Out: Dim;
+    type OutCols: Dim;
 
-    /// The operand as a view whose columns are [`Out`](Self::Out).
-    fn into_rhs(self) -> MatRef<'a, Self::Rows, Self::Out, T>;
+    /// The left operand's row dimension, as [`OutRows`](Self::OutRows).
+    fn out_rows(rows: I) -> Self::OutRows;
+
+    /// The operand as a view whose columns are [`OutCols`](Self::OutCols).
+    fn into_rhs(self) -> MatRef<'a, Self::Rows, Self::OutCols, T>;
 }
 
-impl<'a, K: Dim, T: Scalar, B: IntoView<'a, T>> RhsFor<'a, K, T> for B
+impl<'a, I: Dim, K: Dim, T: Scalar, B: IntoView<'a, T>> RhsFor<'a, I, K, T> for B
 where
     crate::InnerDims: crate::Agree<K, B::Rows>,
 {
-    type Out = <crate::InnerDims as crate::Agree<K, B::Rows>>::Cols<B::Cols>;
+    type OutRows = <crate::InnerDims as crate::Agree<K, B::Rows>>::Checked<I>;
+    type OutCols = <crate::InnerDims as crate::Agree<K, B::Rows>>::Checked<B::Cols>;
 
     #[inline]
-    fn into_rhs(self) -> MatRef<'a, B::Rows, Self::Out, T> {
+    fn out_rows(rows: I) -> Self::OutRows {
+        <crate::InnerDims as crate::Agree<K, B::Rows>>::checked(rows)
+    }
+
+    #[inline]
+    fn into_rhs(self) -> MatRef<'a, B::Rows, Self::OutCols, T> {
         let view = self.into_view();
-        let cols = <crate::InnerDims as crate::Agree<K, B::Rows>>::cols(view.cols);
+        let cols = <crate::InnerDims as crate::Agree<K, B::Rows>>::checked(view.cols);
         view.with_cols(cols)
     }
 }

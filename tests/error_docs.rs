@@ -21,14 +21,7 @@ const MAX_LINES: usize = 20;
 
 /// Snapshots longer than [`MAX_LINES`], and why. rustc prints these lines; they are not trimmed
 /// by hand. Remove an entry when its snapshot gets short enough.
-const LONG: &[(&str, &str)] = &[
-    // Forgetting Xᵀ in a generic dA = Xᵀ·dY makes two independent mistakes, and rustc reports
-    // both: the inner dimensions, and the product's rows (`I`) against the declared `K`.
-    (
-        "backward/generic_da_missing_t",
-        "2nd error: the product's rows",
-    ),
-];
+const LONG: &[(&str, &str)] = &[];
 
 const TOPICS: &[&str] = &["matmul", "views", "backward", "dims", "dyn", "construction"];
 

@@ -523,3 +523,37 @@ fn forward_into_a_buffer_of_the_wrong_dyn_shape_panics_naming_both_shapes() {
     let a = dyn_ones(3, 5);
     let _ = MatMul::forward_into(&x, &a, Matrix::zeros_with(Dyn(3), Dyn(5)));
 }
+
+// A downstream `Agree` impl that lies about the product's dimensions. `Agree` is public and may be
+// implemented outside the crate, so the kernel's bounds cannot rest on `Checked<D>` being `D`:
+// retyping a view to a dimension of another size panics instead of reaching the kernel.
+
+mod lying_agree {
+    use shapegrad::{Agree, Const, Dim, InnerDims, Matrix, Write, dim};
+
+    dim!(Left = 3, Right = 3);
+
+    impl Agree<Left, Right> for InnerDims {
+        type Checked<D: Dim> = Const<7>;
+        fn checked<D: Dim>(_: D) -> Const<7> {
+            Const
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "a retyped row dimension changed its size")]
+    fn a_product_whose_rows_would_change_size_panics() {
+        let x = Matrix::<Const<2>, Left>::ones();
+        let a = Matrix::<Right, Const<4>>::ones();
+        let _ = x.matmul(&a);
+    }
+
+    #[test]
+    #[should_panic(expected = "a retyped column dimension changed its size")]
+    fn a_product_whose_columns_would_change_size_panics() {
+        let x = Matrix::<Const<2>, Left>::ones();
+        let a = Matrix::<Right, Const<4>>::ones();
+        let mut out = Matrix::<Const<2>, Const<7>>::zeros();
+        x.matmul_into(&a, &mut out, Write::Overwrite);
+    }
+}

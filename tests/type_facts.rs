@@ -457,8 +457,8 @@ assert_impl_all!(Ref<U2, U3>: Mul<Ref<U3, U4>>);
 assert_impl_all!(Ref<C2, Dyn>: Mul<Ref<C4, C2>>, Mul<Ref<Dyn, C2>>);
 assert_impl_all!(Ref<C2, C3>: Mul<Ref<Dyn, C4>>);
 assert_impl_all!(Ref<Batch, In>: Mul<Ref<Dyn, Out>>);
-assert_impl_all!(Ref<C2, C3>: RhsFor<'static, C2, f32>, IntoView<'static, f32>);
-assert_impl_all!(View<C2, C3>: RhsFor<'static, C2, f32>, RhsFor<'static, Dyn, f32>);
+assert_impl_all!(Ref<C2, C3>: RhsFor<'static, C2, C2, f32>, IntoView<'static, f32>);
+assert_impl_all!(View<C2, C3>: RhsFor<'static, C2, C2, f32>, RhsFor<'static, C2, Dyn, f32>);
 assert_impl_all!(&'static View<C2, C3>: IntoView<'static, f32>);
 
 // Products that do not exist: the inner dimensions differ, in every spelling of a dimension.
@@ -482,8 +482,8 @@ assert_not_impl_any!(Ref<C2, C3>: Mul<View<C4, C3>>); // x · a.t() when a.t() i
 assert_not_impl_any!(Ref<C2, C3, f32>: Mul<Ref<C3, C4, f64>>);
 assert_not_impl_any!(View<C2, C3, f64>: Mul<View<C3, C4, f32>>);
 // Operands are borrowed: an owned matrix is not an operand.
-assert_not_impl_any!(Matrix<C3, C4>: IntoView<'static, f32>, RhsFor<'static, C3, f32>);
-assert_not_impl_any!(Ref<C3, C4>: RhsFor<'static, C4, f32>, RhsFor<'static, U3, f32>);
+assert_not_impl_any!(Matrix<C3, C4>: IntoView<'static, f32>, RhsFor<'static, C2, C3, f32>);
+assert_not_impl_any!(Ref<C3, C4>: RhsFor<'static, C2, C4, f32>, RhsFor<'static, C2, U3, f32>);
 
 // `SameElem`: an element type meets only itself, so an `f64` operand is no operand of an `f32`
 // product.
@@ -491,9 +491,9 @@ assert_impl_all!(f32: SameElem<f32>);
 assert_impl_all!(f64: SameElem<f64>);
 assert_not_impl_any!(f32: SameElem<f64>);
 assert_not_impl_any!(f64: SameElem<f32>);
-assert_impl_all!(Ref<C3, C4, f64>: IntoView<'static, f64>, RhsFor<'static, C3, f64>);
-assert_not_impl_any!(Ref<C3, C4, f64>: IntoView<'static, f32>, RhsFor<'static, C3, f32>);
-assert_not_impl_any!(View<C3, C4, f32>: IntoView<'static, f64>, RhsFor<'static, C3, f64>);
+assert_impl_all!(Ref<C3, C4, f64>: IntoView<'static, f64>, RhsFor<'static, C2, C3, f64>);
+assert_not_impl_any!(Ref<C3, C4, f64>: IntoView<'static, f32>, RhsFor<'static, C2, C3, f32>);
+assert_not_impl_any!(View<C3, C4, f32>: IntoView<'static, f64>, RhsFor<'static, C2, C3, f64>);
 
 // `Agree`: a dimension meets itself and `Dyn`, nothing else.
 
@@ -504,11 +504,20 @@ assert_not_impl_any!(InnerDims: Agree<C3, C4>, Agree<C3, U3>, Agree<C3, In>, Agr
 assert_not_impl_any!(InnerDims: Agree<In, Out>, Agree<In, C3>, Agree<In, U3>, Agree<Out, In>);
 assert_not_impl_any!(InnerDims: Agree<U3, U4>, Agree<U3, C3>);
 
-// A product's columns are the right operand's columns, through `Agree::Cols` and `RhsFor::Out`.
-assert_type_eq_all!(<InnerDims as Agree<C3, Dyn>>::Cols<C4>, C4);
-assert_type_eq_all!(<InnerDims as Agree<In, In>>::Cols<Out>, Out);
-assert_type_eq_all!(<Ref<C3, C4> as RhsFor<'static, Dyn, f32>>::Out, C4);
-assert_type_eq_all!(<View<Dyn, Out> as RhsFor<'static, In, f32>>::Out, Out);
+// A product is `OutRows × OutCols`: the left operand's rows and the right operand's columns,
+// through `Agree::Checked`.
+assert_type_eq_all!(<InnerDims as Agree<C3, Dyn>>::Checked<C4>, C4);
+assert_type_eq_all!(<InnerDims as Agree<In, In>>::Checked<Out>, Out);
+assert_type_eq_all!(<Ref<C3, C4> as RhsFor<'static, C2, Dyn, f32>>::OutRows, C2);
+assert_type_eq_all!(<Ref<C3, C4> as RhsFor<'static, C2, Dyn, f32>>::OutCols, C4);
+assert_type_eq_all!(
+    <View<Dyn, Out> as RhsFor<'static, Batch, In, f32>>::OutRows,
+    Batch
+);
+assert_type_eq_all!(
+    <View<Dyn, Out> as RhsFor<'static, Batch, In, f32>>::OutCols,
+    Out
+);
 
 // Rows for `from_rows`: an array of exactly a static dimension's size, a `Vec` for `Dyn`.
 assert_impl_all!(C3: LiteralRows);
