@@ -516,6 +516,9 @@ pub fn crossover<T: Elem>(threads: usize) {
     }
 }
 
+/// Pairs of a forward and a backward timed at least, for [`backward_over_two_forwards`].
+const SEED_MIN_PAIRS: usize = 400;
+
 /// shapegrad's backward time over twice its forward time on one thread, the two timed
 /// alternately in one loop (so that a change of machine load hits both), median of each.
 pub fn backward_over_two_forwards<T: Elem>(inp: &Inputs<T>, timing: Timing) -> f64 {
@@ -542,11 +545,17 @@ pub fn backward_over_two_forwards<T: Elem>(inp: &Inputs<T>, timing: Timing) -> f
         });
         t.elapsed().as_secs_f64()
     };
-    for _ in 0..timing.warmup.max(1) {
+    // A pair takes under a millisecond, so a round or two of warm-up leaves the median to the
+    // first, unsettled repetitions (caches, the core's clock under AVX-512). Warm up for a
+    // quarter of a second instead, and time at least `SEED_MIN_PAIRS` pairs.
+    let warm = Instant::now();
+    while warm.elapsed().as_secs_f64() < 0.25 {
         forward();
         backward();
     }
-    let reps = (timing.max_reps * 2).max(timing.min_reps);
+    let reps = (timing.max_reps * 2)
+        .max(timing.min_reps)
+        .max(SEED_MIN_PAIRS);
     let (mut f, mut b) = (Vec::with_capacity(reps), Vec::with_capacity(reps));
     for r in 0..reps {
         if r % 2 == 0 {
