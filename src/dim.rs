@@ -185,19 +185,27 @@ where
 /// and when one of them is [`Dyn`]: then the sizes are compared at run time.
 ///
 /// The check has a `Self` type of the library's own, [`InnerDims`], so that a failed check is
-/// reported in words that name both dimensions and nothing else. Generic code whose dimensions
-/// may differ as types (one of them `Dyn`) states it as a bound: `where InnerDims: Agree<K, R>`.
+/// reported in words that name both dimensions and nothing else.
+///
+/// Generic code needs no bound when the inner dimensions are one type parameter (`Matrix<I, K>`
+/// times `Matrix<K, J>`). When they may be different types, one of them `Dyn`, it states the
+/// check as a bound, and names the product's dimensions in it, since the product is typed
+/// through [`Checked`](Self::Checked):
 ///
 /// ```
-/// use shapegrad::{Agree, Const, Dyn, InnerDims};
-/// fn meets<K: shapegrad::Dim, R: shapegrad::Dim>() -> bool
+/// use shapegrad::{Agree, Const, Dim, Dyn, InnerDims, Matrix};
+///
+/// fn project<I: Dim, K: Dim, R: Dim, J: Dim>(x: &Matrix<I, K>, w: &Matrix<R, J>) -> Matrix<I, J>
 /// where
-///     InnerDims: Agree<K, R>,
+///     InnerDims: Agree<K, R, Checked<I> = I, Checked<J> = J>,
 /// {
-///     true
+///     x.matmul(w)
 /// }
-/// assert!(meets::<Const<3>, Const<3>>());
-/// assert!(meets::<Const<3>, Dyn>());
+///
+/// let x = Matrix::<Const<2>, Dyn>::filled_with(Const, Dyn(3), 1.0);
+/// let w = Matrix::<Const<3>, Const<4>>::ones();
+/// let y: Matrix<Const<2>, Const<4>> = project(&x, &w);
+/// assert_eq!(y.get(1, 3), Some(3.0));
 /// ```
 #[diagnostic::on_unimplemented(
     message = "inner dimensions `{K}` and `{R}` differ",
@@ -209,7 +217,8 @@ pub trait Agree<K: Dim, R: Dim> {
     ///
     /// The product's rows and columns go through this projection so that a failed check leaves
     /// them unknown: the compiler then reports the one error above, not a second,
-    /// mismatched-types error about the product.
+    /// mismatched-types error about the product. Under a `where InnerDims: Agree<K, R>` bound
+    /// the compiler cannot see that it is `D`; say so in the bound: `Checked<D> = D`.
     type Checked<D: Dim>: Dim;
 
     /// `d` as a [`Checked<D>`](Self::Checked).

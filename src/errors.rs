@@ -564,6 +564,27 @@
 //! +    x.t().matmul(dy)
 //! ```
 //!
+//! ## Generic backward with `*`: `dA = Xᵀ · dY` without `.t()`
+//!
+//! The same mistake written with the operator: `*` reports it as one error too.
+//!
+//! Case `ui-tests/fail/backward/generic_da_operator_missing_t.rs`:
+//!
+//! ```text
+//! error[E0277]: inner dimensions `K` and `I` differ
+//!  --> ui-tests/fail/backward/generic_da_operator_missing_t.rs:6:7
+//!   |
+//! 6 |     x * dy
+//!   |       ^ the right operand has `I` rows, but the left operand has `K` columns
+//! ```
+//!
+//! Fix:
+//!
+//! ```diff
+//! -    x * dy
+//! +    x.t() * dy
+//! ```
+//!
 //! ## Generic backward: `dX = dY · Aᵀ` without `.t()`
 //!
 //! A handwritten backward, generic over the dimensions: dX = dY · Aᵀ with the transpose forgotten.

@@ -216,11 +216,20 @@ macro_rules! mul_impls {
         where
             InnerDims: Agree<K, K2>,
         {
-            type Output = Matrix<I, J, T>;
+            type Output = Matrix<
+                <InnerDims as Agree<K, K2>>::Checked<I>,
+                <InnerDims as Agree<K, K2>>::Checked<J>,
+                T,
+            >;
 
             #[track_caller]
-            fn mul(self, rhs: $rhs) -> Matrix<I, J, T> {
-                product(self.into_view(), rhs.into_view()).unwrap_or_else(|e| panic!("{e}"))
+            fn mul(self, rhs: $rhs) -> Self::Output {
+                let lhs = self.into_view();
+                let rows = <InnerDims as Agree<K, K2>>::checked(lhs.dims().0);
+                let rhs = rhs.into_view();
+                let cols = <InnerDims as Agree<K, K2>>::checked(rhs.dims().1);
+                product(lhs.with_rows(rows), rhs.with_cols(cols))
+                    .unwrap_or_else(|e| panic!("{e}"))
             }
         }
     )+};

@@ -549,6 +549,14 @@ mod lying_agree {
     }
 
     #[test]
+    #[should_panic(expected = "a retyped row dimension changed its size")]
+    fn an_operator_product_whose_rows_would_change_size_panics() {
+        let x = Matrix::<Const<2>, Left>::ones();
+        let a = Matrix::<Right, Const<4>>::ones();
+        let _ = &x * &a;
+    }
+
+    #[test]
     #[should_panic(expected = "a retyped column dimension changed its size")]
     fn a_product_whose_columns_would_change_size_panics() {
         let x = Matrix::<Const<2>, Left>::ones();
