@@ -39,9 +39,12 @@
 //!   compiles; `try_matmul` returns a [`ShapeError`](crate::ShapeError) and `matmul` panics when
 //!   the sizes disagree. No compile-time case can exist for it.
 //! - **Generic code gets a misleading suggestion.** In a function generic over its dimensions,
-//!   rustc adds "consider introducing a `where` clause": `where InnerDims: Agree<J, K>`. Such a
-//!   bound compiles, but then the function accepts only dimensions that meet, which for static
-//!   dimensions means equal ones; the fix is the missing `.t()`.
+//!   rustc adds "consider introducing a `where` clause", such as `where InnerDims: Agree<K, I>`.
+//!   That is not the fix: with it, the product's type stops fitting the declared result (a
+//!   mismatched-types error about `<InnerDims as Agree<K, I>>::Checked<I>`), and for static
+//!   dimensions the function could only be called with equal ones. The fix is the missing `.t()`.
+//!   A bound belongs only in code that mixes `Dyn` and static inner dimensions on purpose; the
+//!   docs of [`Agree`](crate::Agree) show it.
 //!
 //! # Products and operators
 //!
