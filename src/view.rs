@@ -155,9 +155,8 @@ impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
     /// The same view with its row dimension retyped to `rows`.
     ///
     /// # Panics
-    /// When `rows` has another size. [`RhsFor`] can be implemented outside this crate, for a
-    /// type of that crate, so the size is checked here, where the bounds invariant is kept, in
-    /// every build.
+    /// When `rows` has another size. [`Agree`](crate::Agree) can be implemented outside this
+    /// crate, so the size is checked here, where the bounds invariant is kept, in every build.
     #[inline]
     #[track_caller]
     pub(crate) fn with_rows<R2: Dim>(self, rows: R2) -> MatRef<'a, R2, C, T> {
