@@ -407,9 +407,26 @@ mod tests {
         assert_eq!(plan(s, NT, true, 2), whole(Plan::GemmDirect));
     }
 
-    /// The public path, `gemm` with its schedule, against a triple loop: the seed size and a
-    /// small batch, in the three layouts of a product and its backward, both element types,
-    /// on one thread and on two (where the destination is split).
+    /// f32 `Xᵀ·dY` with a destination of up to 2^17 elements and a depth of up to 512 takes
+    /// faer's kernel on one thread (where it has AVX-512); f64, larger destinations, deeper
+    /// products and two threads do not.
+    #[test]
+    fn a_small_f32_weight_gradient_takes_faers_kernel() {
+        let faer = if faer_kernel() {
+            Plan::Faer
+        } else {
+            Plan::Gemm
+        };
+        for dims in [(256, 512, 128), (512, 256, 128), (256, 256, 512)] {
+            assert_eq!(plan(dims, TN, false, 1), whole(faer), "{dims:?}");
+            assert_eq!(plan(dims, TN, true, 1), whole(Plan::Gemm), "{dims:?}");
+            assert_ne!(plan(dims, TN, false, 2).plan, Plan::Faer, "{dims:?}");
+        }
+        for dims in [(512, 512, 128), (256, 1024, 128), (256, 512, 1024)] {
+            assert_eq!(plan(dims, TN, false, 1), whole(Plan::Gemm), "{dims:?}");
+        }
+    }
+
     /// Row-major `m × k` and `k × n` buffers of small integers: every sum of their products is
     /// exact, whatever order a kernel adds in, so results can be compared with `==`.
     fn small_integer_operands<T: Scalar>(m: usize, n: usize, k: usize) -> (Vec<T>, Vec<T>) {
@@ -421,6 +438,9 @@ mod tests {
         (fill(m * k, 7, 13), fill(k * n, 5, 11))
     }
 
+    /// The public path, `gemm` with its schedule, against a triple loop: the seed size and a
+    /// small batch, in the three layouts of a product and its backward, both element types,
+    /// on one thread and on two (where the destination is split).
     #[test]
     fn gemm_computes_the_product_under_every_schedule() {
         use crate::{Threads, with_threads};

@@ -29,7 +29,8 @@
 //!   gemm's gather of `A` costs it most
 //!   (128×256×512: 112 → 143, matrixmultiply 135; forward 147, so the seed's backward is no
 //!   longer 17 % slower than two forwards), `Xᵀ·dY` with a small batch on one thread
-//!   (32×4096×4096: 76 → 81, f64 47 → 50), and the blocks of a split f32 `dY·Aᵀ`.
+//!   (32×4096×4096: 76 → 81, f64 47 → 50) or, in f32, a destination of up to 2^17 elements
+//!   (the seed's: 154 → 156), and the blocks of a split f32 `dY·Aᵀ`.
 //!
 //! On several threads, gemm's and faer's own parallel loops lose much of the second core on
 //! products up to about 512³; one block of the destination per thread, each computed on one
@@ -118,6 +119,18 @@ pub(crate) const FEW_ROWS: usize = 48;
 
 /// `Xᵀ·dY` with at most this deep a product (the batch) counts as thin.
 pub(crate) const THIN_DEPTH: usize = 64;
+
+/// f32 `Xᵀ·dY` on one thread with a destination of at most this many elements (256×512, the
+/// seed's dA: 512 KiB, half of a Cascade Lake core's L2) takes [`Plan::Faer`] up to a depth of
+/// [`FAER_DA_MAX_DEPTH`]. Side by side, faer's kernel against gemm's (I × K × J, so dA is K × J
+/// with depth I): 128×256×512 +1 %, 128×128×512 +4 %, 128×256×256 +7 %, 256×256×512 +1.5 %,
+/// 512×256×256 +5.5 %; with 2^18 elements or more it loses (128×512×512 −2.4 %,
+/// 128×256×1024 −1 %, 512³ −17 %).
+pub(crate) const FAER_DA_MAX_ELEMS: usize = 1 << 17;
+
+/// faer's kernel walks the depth in blocks of 512, and past one block it loses to gemm even on a
+/// small destination (1024×256×256 +7 % but 2048×256×512 −9 %, 1024×128×512 −13 %).
+pub(crate) const FAER_DA_MAX_DEPTH: usize = 512;
 
 /// `dY·Aᵀ` with at most this many rows takes [`Plan::GemmDirect`], if its depth is at least
 /// [`DIRECT_MIN_DEPTH_PER_ROW`] times its rows.
@@ -245,8 +258,14 @@ pub(crate) fn plan(
                 whole(Plan::Gemm)
             }
         }
-        // Xᵀ·dY with a small batch: a large, shallow product.
-        (Layout::Cols, Layout::Rows) if threads == 1 && faer && k <= THIN_DEPTH => {
+        // Xᵀ·dY with a small batch (a large, shallow product), or in f32 with a destination
+        // small enough to stay in cache over one depth block.
+        (Layout::Cols, Layout::Rows)
+            if threads == 1
+                && faer
+                && (k <= THIN_DEPTH
+                    || (!f64 && m * n <= FAER_DA_MAX_ELEMS && k <= FAER_DA_MAX_DEPTH)) =>
+        {
             whole(Plan::Faer)
         }
         // Xᵀ·dY of a moderate size on several threads: by rows.
