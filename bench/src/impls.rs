@@ -122,17 +122,28 @@ impl Op {
 }
 
 /// How long to measure.
+///
+/// Every contestant is timed `min_reps` times. The repetitions after that go to the contestants
+/// whose median so far is within [`CLOSE`] of shapegrad's (always shapegrad and the backend):
+/// theirs are the ratios a verdict turns on, and a contestant far behind cannot catch up
+/// through noise, so timing it longer would only slow the run.
 #[derive(Clone, Copy, Debug)]
 pub struct Timing {
-    /// Timed repetitions at least, per contestant.
+    /// Timed repetitions of every contestant, at least.
     pub min_reps: usize,
+    /// Timed repetitions of each close contestant, at least.
+    pub close_min_reps: usize,
     /// Timed repetitions at most, per contestant.
     pub max_reps: usize,
-    /// Seconds of timed calls aimed at per contestant (between the two bounds above).
+    /// Seconds of timed calls aimed at per close contestant (between the bounds above).
     pub budget: f64,
     /// Warm-up calls per contestant before timing (the first also checks the result).
     pub warmup: usize,
 }
+
+/// A peer counts as close when its median so far is at least this fraction of shapegrad's
+/// GFLOP/s; below, more repetitions cannot change which of the two is ahead.
+pub const CLOSE: f64 = 0.9;
 
 /// The result of one row.
 #[derive(Clone, Debug)]
@@ -142,7 +153,7 @@ pub struct RowResult {
     /// Largest difference from shapegrad's result over all contestants, relative to the largest
     /// element of the result.
     pub max_rel_diff: f64,
-    /// Timed repetitions per contestant.
+    /// Timed repetitions of shapegrad (and of each close contestant).
     pub reps: usize,
 }
 
@@ -352,14 +363,11 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
     // Check: each contestant writes over NaN, and must agree with shapegrad.
     let mut reference: Vec<Mat<T>> = Vec::new();
     let mut max_rel_diff = 0.0f64;
-    let mut first_call = [0.0f64; 6];
-    for (n, &imp) in IMPLS.iter().enumerate() {
+    for imp in IMPLS {
         poison(&mut out.y);
         poison(&mut out.grads.dx);
         poison(&mut out.grads.da);
-        let t = Instant::now();
         call(imp, &mut out);
-        first_call[n] = t.elapsed().as_secs_f64();
         let got = results(&out);
         if imp == Impl::Shapegrad {
             // shapegrad's own result must be finite to serve as the reference.
@@ -391,44 +399,45 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
     }
 
     // Warm-up, then as many repetitions as the budget allows, interleaved.
-    let mut warm = [f64::INFINITY; 6];
     for _ in 1..timing.warmup.max(1) {
-        for (n, &imp) in IMPLS.iter().enumerate() {
-            let t = Instant::now();
+        for imp in IMPLS {
             call(imp, &mut out);
-            warm[n] = warm[n].min(t.elapsed().as_secs_f64());
         }
     }
-    let per_call: f64 = IMPLS
-        .iter()
-        .enumerate()
-        .map(|(n, _)| {
-            if warm[n].is_finite() {
-                warm[n]
-            } else {
-                first_call[n]
-            }
-        })
-        .sum::<f64>()
-        / IMPLS.len() as f64;
-    let reps = ((timing.budget / per_call).ceil() as usize).clamp(timing.min_reps, timing.max_reps);
-    let mut times = vec![Vec::with_capacity(reps); IMPLS.len()];
+    let mut times = vec![Vec::new(); IMPLS.len()];
     // Each repetition runs the contestants in a new order, so that none always follows the same
     // one (whose cache footprint and allocations it would inherit) or always comes first.
-    let mut order: [usize; 6] = [0, 1, 2, 3, 4, 5];
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-    for _ in 0..reps {
+    let mut repetition = |who: &[usize], times: &mut [Vec<f64>], out: &mut Outputs<T>| {
+        let mut order = who.to_vec();
         for n in (1..order.len()).rev() {
             rng = rng
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
             order.swap(n, (rng >> 33) as usize % (n + 1));
         }
-        for &n in &order {
+        for n in order {
             let t = Instant::now();
-            call(IMPLS[n], &mut out);
+            call(IMPLS[n], out);
             times[n].push(t.elapsed().as_secs_f64());
         }
+    };
+    let everyone: Vec<usize> = (0..IMPLS.len()).collect();
+    for _ in 0..timing.min_reps {
+        repetition(&everyone, &mut times, &mut out);
+    }
+    // Then the close contestants only, for the budget.
+    let medians: Vec<f64> = times.iter().map(|t| median(&mut t.clone())).collect();
+    let close: Vec<usize> = everyone
+        .into_iter()
+        .filter(|&n| n < 2 || medians[0] / medians[n] >= CLOSE)
+        .collect();
+    let per_call = close.iter().map(|&n| medians[n]).sum::<f64>() / close.len() as f64;
+    let reps = ((timing.budget / per_call).ceil() as usize)
+        .clamp(timing.close_min_reps, timing.max_reps)
+        .max(timing.min_reps);
+    for _ in timing.min_reps..reps {
+        repetition(&close, &mut times, &mut out);
     }
     let flops = op.flops(inp.dims);
     let mut gflops = [0.0; 6];
@@ -553,9 +562,7 @@ pub fn backward_over_two_forwards<T: Elem>(inp: &Inputs<T>, timing: Timing) -> f
         forward();
         backward();
     }
-    let reps = (timing.max_reps * 2)
-        .max(timing.min_reps)
-        .max(SEED_MIN_PAIRS);
+    let reps = SEED_MIN_PAIRS.max(timing.min_reps);
     let (mut f, mut b) = (Vec::with_capacity(reps), Vec::with_capacity(reps));
     for r in 0..reps {
         if r % 2 == 0 {

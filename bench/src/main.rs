@@ -2,7 +2,7 @@
 //! and against faer, matrixmultiply, ndarray and nalgebra, all measured in one run.
 //!
 //! ```text
-//! cargo run --release -p shapegrad-bench               # full: every size, 7+ repetitions
+//! cargo run --release -p shapegrad-bench               # full: every size, about 8 minutes
 //! cargo run --release -p shapegrad-bench -- --quick    # under a minute: no 2048³, 3+ repetitions
 //! ```
 //!
@@ -131,20 +131,25 @@ fn timing(args: &Args) -> Timing {
     let mut t = if args.quick {
         Timing {
             min_reps: 3,
+            close_min_reps: 3,
             max_reps: 25,
             budget: 0.03,
             warmup: 1,
         }
     } else {
+        // Seven repetitions of everyone; then at least 15 of the close contestants, and up to
+        // 0.6 s of each (over a thousand repetitions at the seed's size, 15 at 2048³).
         Timing {
             min_reps: 7,
-            max_reps: 100,
-            budget: 0.4,
+            close_min_reps: 15,
+            max_reps: 2000,
+            budget: 0.6,
             warmup: 2,
         }
     };
     if let Some(r) = args.min_reps {
         t.min_reps = r;
+        t.close_min_reps = t.close_min_reps.max(r);
         t.max_reps = t.max_reps.max(r);
     }
     t
@@ -287,16 +292,20 @@ fn main() -> ExitCode {
         load()
     );
     println!(
-        "sizes {}; {}–{} timed repetitions per cell (median reported) after {} warm-up round(s); \
-         every contestant's result checked against shapegrad's first",
+        "sizes {}; after {} warm-up round(s), {} timed repetitions of every contestant, then \
+         {}–{} (up to {} s each) of shapegrad, the backend and every peer within {:.0} % of \
+         shapegrad; medians reported; every contestant's result checked against shapegrad's first",
         args.sizes
             .iter()
             .map(|&s| size_name(s))
             .collect::<Vec<_>>()
             .join(", "),
+        timing.warmup,
         timing.min_reps,
+        timing.close_min_reps.max(timing.min_reps),
         timing.max_reps,
-        timing.warmup
+        timing.budget,
+        100.0 * (1.0 - impls::CLOSE),
     );
     let peak = raw::fma_peak();
     match peak {
