@@ -155,6 +155,9 @@ pub struct RowResult {
     pub max_rel_diff: f64,
     /// Timed repetitions of shapegrad (and of each close contestant).
     pub reps: usize,
+    /// For each contestant, in [`IMPLS`] order: in how many of the repetitions that timed both it
+    /// and shapegrad shapegrad took less time, and how many those were. A tie reads about half.
+    pub wins: [(usize, usize); 6],
 }
 
 /// Inputs of one problem size: `X: I × K`, `A: K × J` and `dY: I × J`, uniform in [0, 1).
@@ -439,6 +442,15 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
     for _ in timing.min_reps..reps {
         repetition(&close, &mut times, &mut out);
     }
+    // Repetition r of every contestant timed in it is times[_][r]: compare before sorting.
+    let mut wins = [(0, 0); 6];
+    for (n, w) in wins.iter_mut().enumerate() {
+        let pairs = times[0].iter().zip(&times[n]);
+        *w = (
+            pairs.clone().filter(|(sg, other)| sg < other).count(),
+            pairs.count(),
+        );
+    }
     let flops = op.flops(inp.dims);
     let mut gflops = [0.0; 6];
     for (n, t) in times.iter_mut().enumerate() {
@@ -448,6 +460,7 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
         gflops,
         max_rel_diff,
         reps,
+        wins,
     }
 }
 
@@ -526,10 +539,12 @@ pub fn crossover<T: Elem>(threads: usize) {
 }
 
 /// Pairs of a forward and a backward timed at least, for [`backward_over_two_forwards`].
-const SEED_MIN_PAIRS: usize = 400;
+const SEED_MIN_PAIRS: usize = 1000;
 
-/// shapegrad's backward time over twice its forward time on one thread, the two timed
-/// alternately in one loop (so that a change of machine load hits both), median of each.
+/// shapegrad's backward time over twice its forward time on one thread: the median, over pairs
+/// of a forward and a backward timed back to back (under a millisecond apart), of each pair's
+/// ratio. A change of machine load lasting longer than a pair hits both halves of it; with a
+/// median of each kind instead, a load change during the loop moved the result by up to 10 %.
 pub fn backward_over_two_forwards<T: Elem>(inp: &Inputs<T>, timing: Timing) -> f64 {
     let (i, k, j) = inp.dims;
     let mut y = Mat::zeros_with(Dyn(i), Dyn(j));
@@ -563,15 +578,17 @@ pub fn backward_over_two_forwards<T: Elem>(inp: &Inputs<T>, timing: Timing) -> f
         backward();
     }
     let reps = SEED_MIN_PAIRS.max(timing.min_reps);
-    let (mut f, mut b) = (Vec::with_capacity(reps), Vec::with_capacity(reps));
-    for r in 0..reps {
-        if r % 2 == 0 {
-            f.push(forward());
-            b.push(backward());
-        } else {
-            b.push(backward());
-            f.push(forward());
-        }
-    }
-    median(&mut b) / (2.0 * median(&mut f))
+    let mut ratios: Vec<f64> = (0..reps)
+        .map(|r| {
+            let (f, b) = if r % 2 == 0 {
+                let f = forward();
+                (f, backward())
+            } else {
+                let b = backward();
+                (forward(), b)
+            };
+            b / (2.0 * f)
+        })
+        .collect();
+    median(&mut ratios)
 }

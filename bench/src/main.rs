@@ -184,15 +184,17 @@ fn child_size<T: Elem>(args: &Args, size: (usize, usize, usize), threads: usize,
     for &op in &args.ops {
         let r = impls::run_row(&inputs, op, threads, timing);
         let g: Vec<String> = r.gflops.iter().map(|g| format!("{g:.3}")).collect();
+        let w: Vec<String> = r.wins.iter().map(|(w, n)| format!("{w}/{n}")).collect();
         println!(
-            "ROW {} {} {} {} {} {:e} {}",
+            "ROW {} {} {} {} {} {:e} {} {}",
             size_name(size),
             T::NAME,
             threads,
             op.name(),
             g.join(" "),
             r.max_rel_diff,
-            r.reps
+            r.reps,
+            w.join(" ")
         );
     }
 }
@@ -206,6 +208,8 @@ struct Row {
     gflops: [f64; 6],
     max_rel_diff: f64,
     reps: usize,
+    /// Per contestant: repetitions in which shapegrad was faster, of those timing both.
+    wins: [(usize, usize); 6],
 }
 
 fn parse_row(line: &str) -> Option<Row> {
@@ -220,6 +224,11 @@ fn parse_row(line: &str) -> Option<Row> {
     }
     let max_rel_diff = f.next()?.parse().ok()?;
     let reps = f.next()?.parse().ok()?;
+    let mut wins = [(0, 0); 6];
+    for w in &mut wins {
+        let (won, of) = f.next()?.split_once('/')?;
+        *w = (won.parse().ok()?, of.parse().ok()?);
+    }
     Some(Row {
         size,
         dtype,
@@ -228,6 +237,7 @@ fn parse_row(line: &str) -> Option<Row> {
         gflops,
         max_rel_diff,
         reps,
+        wins,
     })
 }
 
@@ -486,27 +496,34 @@ fn summary(rows: &[Row], seed_ratios: &[String]) {
         reps.iter().min().unwrap_or(&0),
         reps.iter().max().unwrap_or(&0)
     );
-    let peer_best = |r: &Row| {
-        IMPLS
-            .iter()
-            .zip(r.gflops)
-            .filter(|(i, _)| i.is_peer())
-            .map(|(_, g)| g)
-            .fold(0.0, f64::max)
+    // The best peer's index in IMPLS.
+    let best_peer = |r: &Row| {
+        (0..IMPLS.len())
+            .filter(|&n| IMPLS[n].is_peer())
+            .max_by(|&a, &b| r.gflops[a].total_cmp(&r.gflops[b]))
+            .expect("peers")
     };
     let below_backend: Vec<&Row> = rows
         .iter()
         .filter(|r| r.gflops[0] < 0.98 * r.gflops[1])
         .collect();
-    let below_peer: Vec<&Row> = rows.iter().filter(|r| r.gflops[0] < peer_best(r)).collect();
-    let describe = |r: &&Row, base: f64| {
+    let below_peer: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.gflops[0] < r.gflops[best_peer(r)])
+        .collect();
+    // A row below a target, with the ratio of medians and how often shapegrad was the faster of
+    // the two in the repetitions that timed both: about half for a tie, near none for a gap.
+    let describe = |r: &&Row, n: usize| {
+        let (won, of) = r.wins[n];
         format!(
-            "{} {} {}t {} ({:.3})",
+            "{} {} {}t {} ({:.3}; faster than {} in {:.0} % of {of} paired repetitions)",
             r.size,
             r.dtype,
             r.threads,
             r.op,
-            r.gflops[0] / base
+            r.gflops[0] / r.gflops[n],
+            IMPLS[n].name(),
+            100.0 * won as f64 / of.max(1) as f64,
         )
     };
     println!(
@@ -520,7 +537,7 @@ fn summary(rows: &[Row], seed_ratios: &[String]) {
                 "; below: {}",
                 below_backend
                     .iter()
-                    .map(|r| describe(r, r.gflops[1]))
+                    .map(|r| describe(r, 1))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -537,7 +554,7 @@ fn summary(rows: &[Row], seed_ratios: &[String]) {
                 "; below: {}",
                 below_peer
                     .iter()
-                    .map(|r| describe(r, peer_best(r)))
+                    .map(|r| describe(r, best_peer(r)))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -548,7 +565,7 @@ fn summary(rows: &[Row], seed_ratios: &[String]) {
         if let (Some(dtype), Some(Ok(ratio))) = (f.next(), f.next().map(str::parse::<f64>)) {
             println!(
                 "seed size 128x256x512 {dtype} 1 thread: backward takes {ratio:.3} x twice the \
-                 forward's time, timed alternately (target <= 1.10: {})",
+                 forward's time (median over back-to-back pairs; target <= 1.10: {})",
                 if ratio <= 1.10 { "holds" } else { "misses" }
             );
         }
