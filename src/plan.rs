@@ -121,11 +121,13 @@ pub(crate) const FEW_ROWS: usize = 48;
 pub(crate) const THIN_DEPTH: usize = 64;
 
 /// f32 `Xᵀ·dY` on one thread with a destination of at most this many elements (256×512, the
-/// seed's dA: 512 KiB, half of a Cascade Lake core's L2) takes [`Plan::Faer`] up to a depth of
-/// [`FAER_DA_MAX_DEPTH`]. Side by side, faer's kernel against gemm's (I × K × J, so dA is K × J
-/// with depth I): 128×256×512 +1 %, 128×128×512 +4 %, 128×256×256 +7 %, 256×256×512 +1.5 %,
+/// seed's dA: 512 KiB) takes [`Plan::Faer`] up to a depth of [`FAER_DA_MAX_DEPTH`]. Side by side,
+/// faer's kernel against gemm's (I × K × J, so dA is K × J with depth I): 128×256×512 +1 to
+/// +2.5 % (nine runs of ten), 128×128×512 +4 %, 128×256×256 +7 %, 256×256×512 +1.5 %,
 /// 512×256×256 +5.5 %; with 2^18 elements or more it loses (128×512×512 −2.4 %,
-/// 128×256×1024 −1 %, 512³ −17 %).
+/// 128×256×1024 −1 %, 512³ −17 %). While the host was contended (every kernel at about half its
+/// usual speed), gemm's kernel did better at the seed's size (twice, by 7 and 9 %); that state
+/// is the exception on this machine, so the rule follows the common case.
 pub(crate) const FAER_DA_MAX_ELEMS: usize = 1 << 17;
 
 /// faer's kernel walks the depth in blocks of 512, and past one block it loses to gemm even on a

@@ -126,7 +126,10 @@ impl Op {
 /// Every contestant is timed `min_reps` times. The repetitions after that go to the contestants
 /// whose median so far is within [`CLOSE`] of shapegrad's (always shapegrad and the backend):
 /// theirs are the ratios a verdict turns on, and a contestant far behind cannot catch up
-/// through noise, so timing it longer would only slow the run.
+/// through noise, so timing it in every repetition would only slow the run. It still runs in
+/// every [`SPARSE_EVERY`]-th one, so that its median spans the same stretch of time as
+/// shapegrad's: the machine's speed drifts, and a median from the first minutes only was once
+/// 5 % above shapegrad's although shapegrad won every repetition the two shared.
 #[derive(Clone, Copy, Debug)]
 pub struct Timing {
     /// Timed repetitions of every contestant, at least.
@@ -140,6 +143,10 @@ pub struct Timing {
     /// Warm-up calls per contestant before timing (the first also checks the result).
     pub warmup: usize,
 }
+
+/// After the first `min_reps` repetitions, contestants that are not close run in one
+/// repetition of this many.
+pub const SPARSE_EVERY: usize = 4;
 
 /// A peer counts as close when its median so far is at least this fraction of shapegrad's
 /// GFLOP/s; below, more repetitions cannot change which of the two is ahead.
@@ -407,54 +414,60 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
             call(imp, &mut out);
         }
     }
-    let mut times = vec![Vec::new(); IMPLS.len()];
+    // times[n]: contestant n's (repetition, seconds), in the order timed.
+    let mut times: Vec<Vec<(usize, f64)>> = vec![Vec::new(); IMPLS.len()];
     // Each repetition runs the contestants in a new order, so that none always follows the same
     // one (whose cache footprint and allocations it would inherit) or always comes first.
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-    let mut repetition = |who: &[usize], times: &mut [Vec<f64>], out: &mut Outputs<T>| {
-        let mut order = who.to_vec();
-        for n in (1..order.len()).rev() {
-            rng = rng
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            order.swap(n, (rng >> 33) as usize % (n + 1));
-        }
-        for n in order {
-            let t = Instant::now();
-            call(IMPLS[n], out);
-            times[n].push(t.elapsed().as_secs_f64());
-        }
-    };
+    let mut repetition =
+        |r: usize, who: &[usize], times: &mut [Vec<(usize, f64)>], out: &mut Outputs<T>| {
+            let mut order = who.to_vec();
+            for n in (1..order.len()).rev() {
+                rng = rng
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                order.swap(n, (rng >> 33) as usize % (n + 1));
+            }
+            for n in order {
+                let t = Instant::now();
+                call(IMPLS[n], out);
+                times[n].push((r, t.elapsed().as_secs_f64()));
+            }
+        };
+    let seconds = |t: &[(usize, f64)]| t.iter().map(|&(_, s)| s).collect::<Vec<f64>>();
     let everyone: Vec<usize> = (0..IMPLS.len()).collect();
-    for _ in 0..timing.min_reps {
-        repetition(&everyone, &mut times, &mut out);
+    for r in 0..timing.min_reps {
+        repetition(r, &everyone, &mut times, &mut out);
     }
     // Then the close contestants only, for the budget.
-    let medians: Vec<f64> = times.iter().map(|t| median(&mut t.clone())).collect();
+    let medians: Vec<f64> = times.iter().map(|t| median(&mut seconds(t))).collect();
     let close: Vec<usize> = everyone
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&n| n < 2 || medians[0] / medians[n] >= CLOSE)
         .collect();
     let per_call = close.iter().map(|&n| medians[n]).sum::<f64>() / close.len() as f64;
     let reps = ((timing.budget / per_call).ceil() as usize)
         .clamp(timing.close_min_reps, timing.max_reps)
         .max(timing.min_reps);
-    for _ in timing.min_reps..reps {
-        repetition(&close, &mut times, &mut out);
+    for r in timing.min_reps..reps {
+        let who = if r % SPARSE_EVERY == 0 {
+            &everyone
+        } else {
+            &close
+        };
+        repetition(r, who, &mut times, &mut out);
     }
-    // Repetition r of every contestant timed in it is times[_][r]: compare before sorting.
+    // shapegrad runs in every repetition, so its r-th time is repetition r's.
     let mut wins = [(0, 0); 6];
     for (n, w) in wins.iter_mut().enumerate() {
-        let pairs = times[0].iter().zip(&times[n]);
-        *w = (
-            pairs.clone().filter(|(sg, other)| sg < other).count(),
-            pairs.count(),
-        );
+        let won = times[n].iter().filter(|&&(r, t)| times[0][r].1 < t).count();
+        *w = (won, times[n].len());
     }
     let flops = op.flops(inp.dims);
     let mut gflops = [0.0; 6];
-    for (n, t) in times.iter_mut().enumerate() {
-        gflops[n] = flops / median(t) / 1e9;
+    for (n, t) in times.iter().enumerate() {
+        gflops[n] = flops / median(&mut seconds(t)) / 1e9;
     }
     RowResult {
         gflops,

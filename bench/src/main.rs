@@ -304,7 +304,8 @@ fn main() -> ExitCode {
     println!(
         "sizes {}; after {} warm-up round(s), {} timed repetitions of every contestant, then \
          {}–{} (up to {} s each) of shapegrad, the backend and every peer within {:.0} % of \
-         shapegrad; medians reported; every contestant's result checked against shapegrad's first",
+         shapegrad, the others in one of every {}; medians reported; every contestant's result \
+         checked against shapegrad's first",
         args.sizes
             .iter()
             .map(|&s| size_name(s))
@@ -316,6 +317,7 @@ fn main() -> ExitCode {
         timing.max_reps,
         timing.budget,
         100.0 * (1.0 - impls::CLOSE),
+        impls::SPARSE_EVERY,
     );
     let peak = raw::fma_peak();
     match peak {
