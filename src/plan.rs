@@ -126,7 +126,7 @@ pub(crate) const THIN_DEPTH: usize = 64;
 /// +2.5 % (nine runs of ten), 128×128×512 +4 %, 128×256×256 +7 %, 256×256×512 +1.5 %,
 /// 512×256×256 +5.5 %; with 2^18 elements or more it loses (128×512×512 −2.4 %,
 /// 128×256×1024 −1 %, 512³ −17 %). While the host was contended (every kernel at about half its
-/// usual speed), gemm's kernel did better at the seed's size (twice, by 7 and 9 %); that state
+/// usual speed), gemm's kernel did better at the seed's size (twice, by 7 and 10 %); that state
 /// is the exception on this machine, so the rule follows the common case.
 pub(crate) const FAER_DA_MAX_ELEMS: usize = 1 << 17;
 
