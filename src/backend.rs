@@ -8,7 +8,9 @@
 //! this module only carries the decision out.
 #![allow(unsafe_code)]
 
-use crate::plan::{COLUMN_BLOCK, Plan, SPLIT_ALIGN, Split, column_blocks, is_f64, layout, plan};
+use crate::plan::{
+    COLUMN_BLOCK, Plan, SPLIT_ALIGN, Split, column_blocks, faer_block, is_f64, layout, plan,
+};
 use crate::{Dyn, MatRef, Scalar};
 
 /// `dst = scale · lhs · rhs`, or `dst += scale · lhs · rhs` when `accumulate` is set.
@@ -211,6 +213,16 @@ impl<T: Scalar> Operands<T> {
                     }
                 }
                 Plan::Faer => self.faer(),
+                Plan::FaerColumnBlocks => {
+                    let block = faer_block(is_f64::<T>());
+                    let mut j = 0;
+                    while j < self.n {
+                        let width = block.min(self.n - j);
+                        // A sub-problem of this one, with disjoint destination columns.
+                        self.columns(j, width).faer();
+                        j += width;
+                    }
+                }
             }
         }
     }
@@ -387,15 +399,39 @@ mod tests {
         }
     }
 
-    /// tests/alloc.rs compares the seed's `X·A` with `gemm::gemm`'s own allocations.
+    /// faer's kernel in column blocks where it has AVX-512, gemm's elsewhere.
+    fn faer_blocks() -> Plan {
+        if faer_kernel() {
+            Plan::FaerColumnBlocks
+        } else {
+            Plan::Gemm
+        }
+    }
+
     #[test]
-    fn square_products_and_the_seed_forward_on_one_thread_take_plain_gemm() {
+    fn square_products_take_plain_gemm() {
         for f64 in [false, true] {
-            assert_eq!(plan((128, 512, 256), NN, f64, 1), whole(Plan::Gemm));
             for layouts in [NN, NT, TN] {
                 assert_eq!(plan((1024, 1024, 1024), layouts, f64, 1), whole(Plan::Gemm));
             }
         }
+    }
+
+    /// On one thread, the seed's products (and others with at most 256 rows) take faer's kernel
+    /// in column blocks: `X·A` in f32, `dY·Aᵀ` in both types, and `Xᵀ·dY` in f32.
+    #[test]
+    fn the_seeds_products_on_one_thread_take_faers_kernel_in_column_blocks() {
+        let (i, k, j) = (128, 256, 512);
+        assert_eq!(plan((i, j, k), NN, false, 1), whole(faer_blocks()));
+        assert_eq!(plan((i, j, k), NN, true, 1), whole(Plan::Gemm));
+        for f64 in [false, true] {
+            assert_eq!(plan((i, k, j), NT, f64, 1), whole(faer_blocks()));
+            // 512 rows are gemm's again.
+            assert_eq!(plan((512, 512, 512), NN, f64, 1), whole(Plan::Gemm));
+            assert_eq!(plan((512, 512, 512), NT, f64, 1), whole(Plan::Gemm));
+        }
+        assert_eq!(plan((k, j, i), TN, false, 1), whole(faer_blocks()));
+        assert_eq!(plan((k, j, i), TN, true, 1), whole(Plan::Gemm));
     }
 
     #[test]
@@ -408,19 +444,18 @@ mod tests {
     }
 
     /// f32 `Xᵀ·dY` with a destination of up to 2^17 elements and a depth of up to 512 takes
-    /// faer's kernel on one thread (where it has AVX-512); f64, larger destinations, deeper
-    /// products and two threads do not.
+    /// faer's kernel in column blocks on one thread (where it has AVX-512); f64, larger
+    /// destinations, deeper products and two threads do not.
     #[test]
     fn a_small_f32_weight_gradient_takes_faers_kernel() {
-        let faer = if faer_kernel() {
-            Plan::Faer
-        } else {
-            Plan::Gemm
-        };
         for dims in [(256, 512, 128), (512, 256, 128), (256, 256, 512)] {
-            assert_eq!(plan(dims, TN, false, 1), whole(faer), "{dims:?}");
+            assert_eq!(plan(dims, TN, false, 1), whole(faer_blocks()), "{dims:?}");
             assert_eq!(plan(dims, TN, true, 1), whole(Plan::Gemm), "{dims:?}");
-            assert_ne!(plan(dims, TN, false, 2).plan, Plan::Faer, "{dims:?}");
+            let two = plan(dims, TN, false, 2).plan;
+            assert!(
+                two != Plan::Faer && two != Plan::FaerColumnBlocks,
+                "{dims:?}"
+            );
         }
         for dims in [(512, 512, 128), (256, 1024, 128), (256, 512, 1024)] {
             assert_eq!(plan(dims, TN, false, 1), whole(Plan::Gemm), "{dims:?}");
@@ -608,11 +643,16 @@ mod tests {
             Plan::GemmDirect,
             Plan::GemmColumnBlocks,
             Plan::Faer,
+            Plan::FaerColumnBlocks,
         ] {
             for (lt, rt) in [(false, false), (false, true), (true, false), (true, true)] {
                 check::<f32>(plan_, (19, 23, 17), lt, rt);
                 check::<f64>(plan_, (19, 23, 17), lt, rt);
             }
+            // Wider than two of FaerColumnBlocks' f32 blocks and four of its f64 ones, with a
+            // narrower last block.
+            check::<f32>(plan_, (5, 203, 9), false, true);
+            check::<f64>(plan_, (5, 203, 9), true, false);
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! The destination is always row-major. [`plan`] picks, from the layout of the operands (the
 //! three layouts of a product and its backward: `X·A`, `dY·Aᵀ` and `Xᵀ·dY`), the shape, the
-//! element type and the thread count, one of four equivalent calls, and on several threads
+//! element type and the thread count, one of five equivalent calls, and on several threads
 //! whether to split the destination into one block per thread; nothing copies an operand. The
 //! rules were measured on a 2-core AVX-512 machine (Xeon, KVM) with the kernels called side by
 //! side; GFLOP/s below are f32 on one thread unless said otherwise, and
@@ -25,12 +25,20 @@
 //!   is not a multiple of the SIMD width is packed whole (32×4096×4096: 39 → 70, faer 61,
 //!   matrixmultiply 57; f64 13 → 28).
 //! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate faer 0.24 calls), only with
-//!   AVX-512: f32 `dY·Aᵀ` with up to 256 rows (unless it takes [`Plan::GemmDirect`]), where
-//!   gemm's gather of `A` costs it most
-//!   (128×256×512: 112 → 143, matrixmultiply 135; forward 147, so the seed's backward is no
-//!   longer 17 % slower than two forwards), `Xᵀ·dY` with a small batch on one thread
-//!   (32×4096×4096: 76 → 81, f64 47 → 50) or, in f32, a destination of up to 2^17 elements
-//!   (the seed's: 154 → 156), and the blocks of a split f32 `dY·Aᵀ`.
+//!   AVX-512: `Xᵀ·dY` with a small batch on one thread (32×4096×4096: 76 → 81, f64 47 → 50),
+//!   and the blocks of a split f32 `dY·Aᵀ`.
+//! * [`Plan::FaerColumnBlocks`], faer's kernel on blocks of 96 (f32) or 48 (f64) destination
+//!   columns, one call each ([`FAER_BLOCK_F32`] and [`FAER_BLOCK_F64`] say why), on one thread:
+//!   - f32 `X·A` with up to 256 rows: against gemm +2 to +12 % (128×256×512 +5 %, 64×512×512
+//!     +12 %, 256×512×512 +2 %); against one call of faer's −1 to +2 % at the seed's size,
+//!     up to +10 % elsewhere;
+//!   - `dY·Aᵀ` with up to 256 rows, both types: gemm must gather `A` element by element to pack
+//!     it (f32 128×256×512: 112 → 150, one faer call 145; f64: +5 to +10 % over both);
+//!   - f32 `Xᵀ·dY` with a destination of up to 2^17 elements, at most 512 deep (the seed's:
+//!     +2 % over one faer call, which beat gemm by 1 to 2.5 %).
+//!
+//!   f64 `X·A` and `Xᵀ·dY` stay on gemm: there the blocks win at some sizes and lose 5–6 % at
+//!   others (128×512×512, 256×512×512).
 //!
 //! On several threads, gemm's and faer's own parallel loops lose much of the second core on
 //! products up to about 512³; one block of the destination per thread, each computed on one
@@ -62,6 +70,8 @@ pub(crate) enum Plan {
     GemmColumnBlocks,
     /// faer's x86 kernel.
     Faer,
+    /// faer's x86 kernel on blocks of [`faer_block`] destination columns, one call each.
+    FaerColumnBlocks,
 }
 
 /// A [`Plan`], and whether to split the destination into one block per thread, each block
@@ -143,9 +153,11 @@ pub(crate) const DIRECT_MAX_ROWS: usize = 64;
 /// 92 turned, 76 not).
 pub(crate) const DIRECT_MIN_DEPTH_PER_ROW: usize = 16;
 
-/// f32 `dY·Aᵀ` on one thread with more than [`DIRECT_MAX_ROWS`] and at most this many rows
-/// takes [`Plan::Faer`]; from 512 rows gemm is as fast or faster.
-pub(crate) const FAER_DX_MAX_ROWS: usize = 256;
+/// On one thread, f32 `X·A` and `dY·Aᵀ` (either type) with at most this many rows take
+/// [`Plan::FaerColumnBlocks`] (unless they take [`Plan::GemmColumnBlocks`] or
+/// [`Plan::GemmDirect`]); from 512 rows gemm is as fast or faster (f32 `X·A` 512×256×512:
+/// −3 %).
+pub(crate) const FAER_MAX_ROWS: usize = 256;
 
 /// Up to this many multiply-adds (512³ and a little more), a parallel `X·A` or f64 `dY·Aᵀ` is
 /// split into one block of columns per thread; beyond, gemm's own threads do as well.
@@ -183,6 +195,29 @@ pub(crate) fn column_blocks(plan: Plan, (m, n, k): (usize, usize, usize), thread
     } else {
         threads
     }
+}
+
+/// Destination columns per call in [`Plan::FaerColumnBlocks`] for f32: the height of faer's f32
+/// kernel, 96 rows. faer's kernel turns the problem so that its rows run along the
+/// destination's columns, and on one thread walks the destination 4 of its own columns at a
+/// time, reading all of its left operand (all 96-row panels, up to 512 deep) for each 4. A call
+/// that covers one panel reads that one panel for every 4 columns instead, from a nearer cache.
+/// Side by side against one call, f32, 1 thread: 128×256×512 `dY·Aᵀ` +0.3 to +3 % (fourteen
+/// runs of fourteen), `Xᵀ·dY` −0.8 to +3 % (eleven of thirteen above); 128×512×512 `dY·Aᵀ`
+/// +9 %, 256×256×512 +2 %, 128×256×1024 +2 %, 128×256×256 −1 %. Blocks of 128 lose 2–6 %
+/// (each splits into 96 + 32), blocks of 64 lose up to 6 % on `X·A`.
+pub(crate) const FAER_BLOCK_F32: usize = 96;
+
+/// Destination columns per call in [`Plan::FaerColumnBlocks`] for f64. On at most 48 rows faer
+/// picks its 24×8 f64 kernel over its 48×4 one, which reads half as many vectors per
+/// multiply-add (`dY·Aᵀ`, 1 thread, against the better of one faer call and gemm: 128×256×512
+/// +5 to +10 %, 64×256×512 +17 %, 128×512×512 +11 %, 256×256×512 +3 %, 128×2048×2048 +6 %,
+/// 256×1024×1024 −2 %).
+pub(crate) const FAER_BLOCK_F64: usize = 48;
+
+/// [`FAER_BLOCK_F64`] or [`FAER_BLOCK_F32`].
+pub(crate) fn faer_block(f64: bool) -> usize {
+    if f64 { FAER_BLOCK_F64 } else { FAER_BLOCK_F32 }
 }
 
 /// Column blocks of a split start on a multiple of this many elements (a cache line of f32), so
@@ -233,6 +268,8 @@ pub(crate) fn plan(
             let few_rows = m <= FEW_ROWS && n > 2 * COLUMN_BLOCK;
             let plan = if few_rows {
                 Plan::GemmColumnBlocks
+            } else if !parallel && !f64 && faer && m <= FAER_MAX_ROWS {
+                Plan::FaerColumnBlocks
             } else {
                 Plan::Gemm
             };
@@ -248,8 +285,8 @@ pub(crate) fn plan(
         {
             whole(Plan::GemmDirect)
         }
-        (Layout::Rows, Layout::Cols) if !parallel && !f64 && faer && m <= FAER_DX_MAX_ROWS => {
-            whole(Plan::Faer)
+        (Layout::Rows, Layout::Cols) if !parallel && faer && m <= FAER_MAX_ROWS => {
+            whole(Plan::FaerColumnBlocks)
         }
         (Layout::Rows, Layout::Cols) if parallel => {
             if !f64 && faer && muladds <= SPLIT_MAX_MULADDS_F32_DX {
@@ -260,15 +297,19 @@ pub(crate) fn plan(
                 whole(Plan::Gemm)
             }
         }
-        // Xᵀ·dY with a small batch (a large, shallow product), or in f32 with a destination
-        // small enough to stay in cache over one depth block.
+        // Xᵀ·dY with a small batch (a large, shallow product).
+        (Layout::Cols, Layout::Rows) if threads == 1 && faer && k <= THIN_DEPTH => {
+            whole(Plan::Faer)
+        }
+        // f32 Xᵀ·dY with a destination small enough to stay in cache over one depth block.
         (Layout::Cols, Layout::Rows)
             if threads == 1
                 && faer
-                && (k <= THIN_DEPTH
-                    || (!f64 && m * n <= FAER_DA_MAX_ELEMS && k <= FAER_DA_MAX_DEPTH)) =>
+                && !f64
+                && m * n <= FAER_DA_MAX_ELEMS
+                && k <= FAER_DA_MAX_DEPTH =>
         {
-            whole(Plan::Faer)
+            whole(Plan::FaerColumnBlocks)
         }
         // Xᵀ·dY of a moderate size on several threads: by rows.
         (Layout::Cols, Layout::Rows)
