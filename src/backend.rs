@@ -214,7 +214,7 @@ impl<T: Scalar> Operands<T> {
                 }
                 Plan::Faer => self.faer(),
                 Plan::FaerColumnBlocks => {
-                    let block = faer_block(is_f64::<T>());
+                    let block = faer_block(is_f64::<T>(), self.m);
                     let mut j = 0;
                     while j < self.n {
                         let width = block.min(self.n - j);
@@ -408,13 +408,16 @@ mod tests {
         }
     }
 
+    /// Square products take plain gemm, but for f32 `dY·Aᵀ` up to 1024³.
     #[test]
     fn square_products_take_plain_gemm() {
         for f64 in [false, true] {
-            for layouts in [NN, NT, TN] {
+            for layouts in [NN, TN] {
                 assert_eq!(plan((1024, 1024, 1024), layouts, f64, 1), whole(Plan::Gemm));
             }
+            assert_eq!(plan((2048, 2048, 2048), NT, f64, 1), whole(Plan::Gemm));
         }
+        assert_eq!(plan((1024, 1024, 1024), NT, true, 1), whole(Plan::Gemm));
     }
 
     /// On one thread, the seed's products (and others with at most 256 rows) take faer's kernel
@@ -426,10 +429,12 @@ mod tests {
         assert_eq!(plan((i, j, k), NN, true, 1), whole(Plan::Gemm));
         for f64 in [false, true] {
             assert_eq!(plan((i, k, j), NT, f64, 1), whole(faer_blocks()));
-            // 512 rows are gemm's again.
+            // 512 rows are gemm's again, but for f32 dY·Aᵀ.
             assert_eq!(plan((512, 512, 512), NN, f64, 1), whole(Plan::Gemm));
-            assert_eq!(plan((512, 512, 512), NT, f64, 1), whole(Plan::Gemm));
         }
+        assert_eq!(plan((512, 512, 512), NT, true, 1), whole(Plan::Gemm));
+        assert_eq!(plan((1024, 1024, 1024), NT, false, 1), whole(faer_blocks()));
+        assert_eq!(plan((2048, 512, 512), NT, false, 1), whole(Plan::Gemm));
         assert_eq!(plan((k, j, i), TN, false, 1), whole(faer_blocks()));
         assert_eq!(plan((k, j, i), TN, true, 1), whole(Plan::Gemm));
     }
@@ -653,6 +658,8 @@ mod tests {
             // narrower last block.
             check::<f32>(plan_, (5, 203, 9), false, true);
             check::<f64>(plan_, (5, 203, 9), true, false);
+            // Rows enough for FaerColumnBlocks' wide f32 blocks.
+            check::<f32>(plan_, (260, 530, 2), false, true);
         }
     }
 }

@@ -9,9 +9,9 @@
 //! side; GFLOP/s below are f32 on one thread unless said otherwise, and
 //! `cargo run --release -p shapegrad-bench` measures the result against the peers.
 //!
-//! * [`Plan::Gemm`], `gemm::gemm` as is: the default, and the fastest for square products
-//!   (1024³: forward 162, `dY·Aᵀ` 150, `Xᵀ·dY` 152, where faer's kernel makes 154, 153 and 75;
-//!   2 threads 298, 251, 272 against 259, 256, 144). gemm turns the problem around so that its
+//! * [`Plan::Gemm`], `gemm::gemm` as is: the default, and the fastest for square products but
+//!   f32 `dY·Aᵀ` (1024³: forward 162, `Xᵀ·dY` 152, where faer's kernel makes 154 and 75;
+//!   2 threads 298, 272 against 259, 144). gemm turns the problem around so that its
 //!   kernel's rows run along the destination's columns; its kernel then reads the right
 //!   operand as its left one, packed into panels.
 //! * [`Plan::GemmDirect`], gemm's kernel without that turn, for `dY·Aᵀ` with few rows (the
@@ -33,7 +33,8 @@
 //!     +12 %, 256×512×512 +2 %); against one call of faer's −1 to +2 % at the seed's size,
 //!     up to +10 % elsewhere;
 //!   - `dY·Aᵀ` with up to 256 rows, both types: gemm must gather `A` element by element to pack
-//!     it (f32 128×256×512: 112 → 150, one faer call 145; f64: +5 to +10 % over both);
+//!     it (f32 128×256×512: 112 → 150, one faer call 145; f64: +5 to +10 % over both); in f32
+//!     up to 1024 rows, in wider blocks ([`FAER_DX_MAX_ROWS_F32`]: 1024³ +9 % over gemm);
 //!   - f32 `Xᵀ·dY` with a destination of up to 2^17 elements, at most 512 deep (the seed's:
 //!     +2 % over one faer call, which beat gemm by 1 to 2.5 %).
 //!
@@ -154,10 +155,24 @@ pub(crate) const DIRECT_MAX_ROWS: usize = 64;
 pub(crate) const DIRECT_MIN_DEPTH_PER_ROW: usize = 16;
 
 /// On one thread, f32 `X·A` and `dY·Aᵀ` (either type) with at most this many rows take
-/// [`Plan::FaerColumnBlocks`] (unless they take [`Plan::GemmColumnBlocks`] or
-/// [`Plan::GemmDirect`]); from 512 rows gemm is as fast or faster (f32 `X·A` 512×256×512:
-/// −3 %).
+/// [`Plan::FaerColumnBlocks`] in blocks of [`FAER_BLOCK_F32`] or [`FAER_BLOCK_F64`] columns
+/// (unless they take [`Plan::GemmColumnBlocks`] or [`Plan::GemmDirect`]); from 512 rows gemm is
+/// as fast or faster for `X·A` (512×256×512: −3 %) and for f64 `dY·Aᵀ` (1024³).
 pub(crate) const FAER_MAX_ROWS: usize = 256;
+
+/// f32 `dY·Aᵀ` on one thread with more than [`FAER_MAX_ROWS`] and at most this many rows takes
+/// [`Plan::FaerColumnBlocks`] in blocks of [`FAER_WIDE_BLOCK_F32`] columns: against gemm,
+/// 384×512×512 +8 %, 512³ +7 %, 512×1024×1024 +15 %, 640×512×512 +4 %, 768³ +0.6 %,
+/// 1024³ +9 %, 1024×512×512 +1 %; with 2048 rows gemm is faster (2048³ −4 %, 2048×512×512
+/// −9 %).
+pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 1024;
+
+/// Destination columns per call in [`Plan::FaerColumnBlocks`] for f32 `dY·Aᵀ` with more than
+/// [`FAER_MAX_ROWS`] rows. Each call reads all of `dY`, so with many rows fewer, wider blocks
+/// do better; 256 columns of panels 512 deep (512 KiB) still sit well inside the 2 MiB L2.
+/// Side by side against one call of faer's: 512³ +1 %, 1024³ +6 %, 512×1024×1024 +6 %; blocks
+/// of [`FAER_BLOCK_F32`] there: 512³ −1 %, 1024³ −1 %.
+pub(crate) const FAER_WIDE_BLOCK_F32: usize = 256;
 
 /// Up to this many multiply-adds (512³ and a little more), a parallel `X·A` or f64 `dY·Aᵀ` is
 /// split into one block of columns per thread; beyond, gemm's own threads do as well.
@@ -215,9 +230,15 @@ pub(crate) const FAER_BLOCK_F32: usize = 96;
 /// 256×1024×1024 −2 %).
 pub(crate) const FAER_BLOCK_F64: usize = 48;
 
-/// [`FAER_BLOCK_F64`] or [`FAER_BLOCK_F32`].
-pub(crate) fn faer_block(f64: bool) -> usize {
-    if f64 { FAER_BLOCK_F64 } else { FAER_BLOCK_F32 }
+/// Columns per call of [`Plan::FaerColumnBlocks`] for a product with `rows` rows.
+pub(crate) fn faer_block(f64: bool, rows: usize) -> usize {
+    if f64 {
+        FAER_BLOCK_F64
+    } else if rows <= FAER_MAX_ROWS {
+        FAER_BLOCK_F32
+    } else {
+        FAER_WIDE_BLOCK_F32
+    }
 }
 
 /// Column blocks of a split start on a multiple of this many elements (a cache line of f32), so
@@ -285,7 +306,15 @@ pub(crate) fn plan(
         {
             whole(Plan::GemmDirect)
         }
-        (Layout::Rows, Layout::Cols) if !parallel && faer && m <= FAER_MAX_ROWS => {
+        (Layout::Rows, Layout::Cols)
+            if !parallel
+                && faer
+                && m <= if f64 {
+                    FAER_MAX_ROWS
+                } else {
+                    FAER_DX_MAX_ROWS_F32
+                } =>
+        {
             whole(Plan::FaerColumnBlocks)
         }
         (Layout::Rows, Layout::Cols) if parallel => {
