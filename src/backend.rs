@@ -437,6 +437,10 @@ mod tests {
         assert_eq!(plan((2048, 512, 512), NT, false, 1), whole(Plan::Gemm));
         assert_eq!(plan((k, j, i), TN, false, 1), whole(faer_blocks()));
         assert_eq!(plan((k, j, i), TN, true, 1), whole(Plan::Gemm));
+        // On two threads, f64 dY·Aᵀ runs the same blocks inside each thread's block.
+        let two = plan((i, k, j), NT, true, 2);
+        assert_eq!(two.split, Split::Columns);
+        assert_eq!(two.plan, faer_blocks());
     }
 
     #[test]

@@ -46,7 +46,9 @@
 //! thread, does better ([`Split`]; 2 threads): by columns for `X·A` (128×256×512: 193 → 214,
 //! 512³: 282 → 298; with column blocks inside for a batch of 32: 52 → 119, where faer makes
 //! 115), and for `dY·Aᵀ` with faer's kernel per block in f32 (128×256×512: 113 → 184, faer 143,
-//! matrixmultiply ~170) or gemm's in f64 (74 → 106, faer 87); by rows for the seed's `Xᵀ·dY`
+//! matrixmultiply ~170) or, in f64, faer's kernel in 48-column blocks per thread's block (up
+//! to 256 rows: shapegrad / faer 1.18–1.37 in three runs, 1.10–1.17 with gemm's kernel there)
+//! or gemm's (larger); by rows for the seed's `Xᵀ·dY`
 //! (141–145 → 148–156); f32 `dY·Aᵀ` is split up to 1024³ (512³: 196 → ~220; 1024³: 183 → 198).
 //! Larger products keep gemm's own threads. From 512³ a column split makes four blocks per
 //! thread rather than one ([`column_blocks`]), so that a core slowed by another process does not
@@ -320,6 +322,8 @@ pub(crate) fn plan(
         (Layout::Rows, Layout::Cols) if parallel => {
             if !f64 && faer && muladds <= SPLIT_MAX_MULADDS_F32_DX {
                 split(Plan::Faer)
+            } else if f64 && faer && m <= FAER_MAX_ROWS {
+                split(Plan::FaerColumnBlocks)
             } else if f64 && muladds <= SPLIT_MAX_MULADDS {
                 split(Plan::Gemm)
             } else {
