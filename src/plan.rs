@@ -222,7 +222,11 @@ pub(crate) fn column_blocks(plan: Plan, (m, n, k): (usize, usize, usize), thread
 /// Side by side against one call, f32, 1 thread: 128×256×512 `dY·Aᵀ` +0.3 to +3 % (fourteen
 /// runs of fourteen), `Xᵀ·dY` −0.8 to +3 % (eleven of thirteen above); 128×512×512 `dY·Aᵀ`
 /// +9 %, 256×256×512 +2 %, 128×256×1024 +2 %, 128×256×256 −1 %. Blocks of 128 lose 2–6 %
-/// (each splits into 96 + 32), blocks of 64 lose up to 6 % on `X·A`.
+/// (each splits into 96 + 32), blocks of 64 lose up to 6 % on `X·A`. One cost: while the host
+/// is contended (every kernel at two thirds of its usual speed), gemm's kernel came out ahead at
+/// the seed's size, `X·A` by 4 % and `Xᵀ·dY` by 9 % (one full benchmark run of five today, and
+/// twice before for one faer call on `Xᵀ·dY`); quiet, the blocks lead gemm by 5 % on both. The
+/// rule follows the quiet state, the common one on this machine.
 pub(crate) const FAER_BLOCK_F32: usize = 96;
 
 /// Destination columns per call in [`Plan::FaerColumnBlocks`] for f64. On at most 48 rows faer
