@@ -224,7 +224,7 @@ pub(crate) fn column_blocks(plan: Plan, (m, n, k): (usize, usize, usize), thread
 /// +9 %, 256×256×512 +2 %, 128×256×1024 +2 %, 128×256×256 −1 %. Blocks of 128 lose 2–6 %
 /// (each splits into 96 + 32), blocks of 64 lose up to 6 % on `X·A`. One cost: while the host
 /// is contended (every kernel at two thirds of its usual speed), gemm's kernel came out ahead at
-/// the seed's size, `X·A` by 4 % and `Xᵀ·dY` by 9 % (one full benchmark run of five today, and
+/// the seed's size, `X·A` by 4 % and `Xᵀ·dY` by 9 % (in one full benchmark run of three, and
 /// twice before for one faer call on `Xᵀ·dY`); quiet, the blocks lead gemm by 5 % on both. The
 /// rule follows the quiet state, the common one on this machine.
 pub(crate) const FAER_BLOCK_F32: usize = 96;
