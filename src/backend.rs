@@ -171,6 +171,13 @@ impl<T: Scalar> Operands<T> {
         }
     }
 
+    /// The sub-problems of at most `width` destination columns each, left to right.
+    fn column_blocks(&self, width: usize) -> impl Iterator<Item = Self> + '_ {
+        (0..self.n)
+            .step_by(width)
+            .map(move |j| self.columns(j, width.min(self.n - j)))
+    }
+
     /// Rows `i..i + height` of the destination and of `lhs` (`i + height <= m`).
     fn rows(&self, i: usize, height: usize) -> Self {
         debug_assert!(height > 0 && i + height <= self.m);
@@ -196,31 +203,24 @@ impl<T: Scalar> Operands<T> {
     /// Every offset the strides name for i < m, p < k, j < n (the destination at
     /// i·dst_rs + j) must be inside the allocations behind the pointers, `dst` must not overlap
     /// the operands nor be written by anyone else meanwhile, and m, n, k must be non-zero.
-    /// [`Plan::Faer`] needs x86-64 with AVX-512 (elsewhere it falls back to [`Plan::Gemm`]).
+    /// [`Plan::Faer`] and [`Plan::FaerColumnBlocks`] need x86-64 with AVX-512 (elsewhere they fall
+    /// back to gemm).
     unsafe fn run(&self, plan: Plan) {
         // SAFETY: forwarded from the caller.
         unsafe {
             match plan {
                 Plan::Gemm => self.gemm(),
                 Plan::GemmDirect => self.gemm_direct(),
+                // Sub-problems of this one, with disjoint destination columns.
                 Plan::GemmColumnBlocks => {
-                    let mut j = 0;
-                    while j < self.n {
-                        let width = COLUMN_BLOCK.min(self.n - j);
-                        // A sub-problem of this one, with disjoint destination columns.
-                        self.columns(j, width).gemm();
-                        j += width;
+                    for block in self.column_blocks(COLUMN_BLOCK) {
+                        block.gemm();
                     }
                 }
                 Plan::Faer => self.faer(),
                 Plan::FaerColumnBlocks => {
-                    let block = faer_block(is_f64::<T>(), self.m);
-                    let mut j = 0;
-                    while j < self.n {
-                        let width = block.min(self.n - j);
-                        // A sub-problem of this one, with disjoint destination columns.
-                        self.columns(j, width).faer();
-                        j += width;
+                    for block in self.column_blocks(faer_block(is_f64::<T>(), self.m)) {
+                        block.faer();
                     }
                 }
             }
