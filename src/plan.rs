@@ -158,8 +158,9 @@ pub(crate) const DIRECT_MIN_DEPTH_PER_ROW: usize = 16;
 
 /// On one thread, f32 `X·A` and `dY·Aᵀ` (either type) with at most this many rows take
 /// [`Plan::FaerColumnBlocks`] in blocks of [`FAER_BLOCK_F32`] or [`FAER_BLOCK_F64`] columns
-/// (unless they take [`Plan::GemmColumnBlocks`] or [`Plan::GemmDirect`]); from 512 rows gemm is
-/// as fast or faster for `X·A` (512×256×512: −3 %) and for f64 `dY·Aᵀ` (1024³).
+/// (unless they take [`Plan::GemmColumnBlocks`] or [`Plan::GemmDirect`]). Past it gemm is as
+/// fast or faster for `X·A` (512×256×512: −3 %); f64 `dY·Aᵀ` in blocks still gained at 512³
+/// (+4 %) but lost at 1024³ (−10 %), too few sizes to move the bound on.
 pub(crate) const FAER_MAX_ROWS: usize = 256;
 
 /// f32 `dY·Aᵀ` on one thread with more than [`FAER_MAX_ROWS`] and at most this many rows takes
@@ -224,9 +225,9 @@ pub(crate) fn column_blocks(plan: Plan, (m, n, k): (usize, usize, usize), thread
 /// +9 %, 256×256×512 +2 %, 128×256×1024 +2 %, 128×256×256 −1 %. Blocks of 128 lose 2–6 %
 /// (each splits into 96 + 32), blocks of 64 lose up to 6 % on `X·A`. One cost: while the host
 /// is contended (every kernel at two thirds of its usual speed), gemm's kernel came out ahead at
-/// the seed's size, `X·A` by 4 % and `Xᵀ·dY` by 9 % (in one full benchmark run of three, and
-/// twice before for one faer call on `Xᵀ·dY`); quiet, the blocks lead gemm by 5 % on both. The
-/// rule follows the quiet state, the common one on this machine.
+/// the seed's size, `X·A` by 2–4 % and `Xᵀ·dY` by 6–9 % (in two full benchmark runs of four,
+/// and twice before for one faer call on `Xᵀ·dY`); quiet, the blocks lead gemm by 5 % on both.
+/// The rule follows the quiet state.
 pub(crate) const FAER_BLOCK_F32: usize = 96;
 
 /// Destination columns per call in [`Plan::FaerColumnBlocks`] for f64. On at most 48 rows faer

@@ -2,7 +2,7 @@
 //! and against faer, matrixmultiply, ndarray and nalgebra, all measured in one run.
 //!
 //! ```text
-//! cargo run --release -p shapegrad-bench               # full: every size, about 8 minutes
+//! cargo run --release -p shapegrad-bench               # full: every size, about 11 minutes
 //! cargo run --release -p shapegrad-bench -- --quick    # under a minute: no 2048³, 3+ repetitions
 //! ```
 //!
