@@ -165,6 +165,11 @@ pub struct RowResult {
     /// For each contestant, in [`IMPLS`] order: in how many of the repetitions that timed both it
     /// and shapegrad shapegrad took less time, and how many those were. A tie reads about half.
     pub wins: [(usize, usize); 6],
+    /// For each contestant, in [`IMPLS`] order: shapegrad's speed over the contestant's, the
+    /// contestant's median time over shapegrad's median time in the repetitions that timed the
+    /// contestant. For those timed in every repetition (the close ones) this is the ratio of the
+    /// two GFLOP/s medians.
+    pub ratios: [f64; 6],
 }
 
 /// Inputs of one problem size: `X: I × K`, `A: K × J` and `dY: I × J`, uniform in [0, 1).
@@ -464,6 +469,15 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
         let won = times[n].iter().filter(|&&(r, t)| times[0][r].1 < t).count();
         *w = (won, times[n].len());
     }
+    // A contestant timed in one repetition of SPARSE_EVERY is compared with shapegrad's times
+    // from those same repetitions: the machine's speed drifts, and over all of shapegrad's
+    // repetitions a ratio once read 0.5 where shapegrad won 88 % of the repetitions the two
+    // shared.
+    let mut ratios = [1.0; 6];
+    for (n, t) in times.iter().enumerate() {
+        let mut sg: Vec<f64> = t.iter().map(|&(r, _)| times[0][r].1).collect();
+        ratios[n] = median(&mut seconds(t)) / median(&mut sg);
+    }
     let flops = op.flops(inp.dims);
     let mut gflops = [0.0; 6];
     for (n, t) in times.iter().enumerate() {
@@ -474,6 +488,7 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
         max_rel_diff,
         reps,
         wins,
+        ratios,
     }
 }
 

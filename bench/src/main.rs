@@ -187,8 +187,9 @@ fn child_size<T: Elem>(args: &Args, size: (usize, usize, usize), threads: usize,
         let r = impls::run_row(&inputs, op, threads, timing);
         let g: Vec<String> = r.gflops.iter().map(|g| format!("{g:.3}")).collect();
         let w: Vec<String> = r.wins.iter().map(|(w, n)| format!("{w}/{n}")).collect();
+        let q: Vec<String> = r.ratios.iter().map(|q| format!("{q:.5}")).collect();
         println!(
-            "ROW {} {} {} {} {} {:e} {} {}",
+            "ROW {} {} {} {} {} {:e} {} {} {}",
             size_name(size),
             T::NAME,
             threads,
@@ -196,7 +197,8 @@ fn child_size<T: Elem>(args: &Args, size: (usize, usize, usize), threads: usize,
             g.join(" "),
             r.max_rel_diff,
             r.reps,
-            w.join(" ")
+            w.join(" "),
+            q.join(" ")
         );
     }
 }
@@ -212,6 +214,18 @@ struct Row {
     reps: usize,
     /// Per contestant: repetitions in which shapegrad was faster, of those timing both.
     wins: [(usize, usize); 6],
+    /// Per contestant: shapegrad's speed over its, in the repetitions that timed it.
+    ratios: [f64; 6],
+}
+
+impl Row {
+    /// The index in [`IMPLS`] of the peer that comes closest to shapegrad (or beats it).
+    fn best_peer(&self) -> usize {
+        (0..IMPLS.len())
+            .filter(|&n| IMPLS[n].is_peer())
+            .min_by(|&a, &b| self.ratios[a].total_cmp(&self.ratios[b]))
+            .expect("peers")
+    }
 }
 
 fn parse_row(line: &str) -> Option<Row> {
@@ -231,6 +245,10 @@ fn parse_row(line: &str) -> Option<Row> {
         let (won, of) = f.next()?.split_once('/')?;
         *w = (won.parse().ok()?, of.parse().ok()?);
     }
+    let mut ratios = [0.0; 6];
+    for q in &mut ratios {
+        *q = f.next()?.parse().ok()?;
+    }
     Some(Row {
         size,
         dtype,
@@ -240,6 +258,7 @@ fn parse_row(line: &str) -> Option<Row> {
         max_rel_diff,
         reps,
         wins,
+        ratios,
     })
 }
 
@@ -331,7 +350,8 @@ fn main() -> ExitCode {
     }
     println!(
         "GFLOP/s (backward = dX and dA together). sg/peer = shapegrad / best of faer, \
-         matrixmultiply, ndarray, nalgebra; sg/back = shapegrad / gemm called directly."
+         matrixmultiply, ndarray, nalgebra; sg/back = shapegrad / gemm called directly; each \
+         ratio of medians over the repetitions that timed both."
     );
     println!(
         "matrixmultiply, ndarray and nalgebra run on matrixmultiply's own pool \
@@ -407,12 +427,7 @@ fn main() -> ExitCode {
                 continue;
             };
             let peak_core = peak_for(peak, &row.dtype);
-            let best_peer = IMPLS
-                .iter()
-                .zip(row.gflops)
-                .filter(|(imp, _)| imp.is_peer())
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-                .expect("peers");
+            let best_peer = row.best_peer();
             let sg = row.gflops[0];
             let pct = |g: f64| peak_core.map(|p| 100.0 * g / (p * row.threads as f64));
             println!(
@@ -427,9 +442,9 @@ fn main() -> ExitCode {
                 row.gflops[3],
                 row.gflops[4],
                 row.gflops[5],
-                sg / best_peer.1,
-                format!("({})", best_peer.0.name()),
-                sg / row.gflops[1],
+                row.ratios[best_peer],
+                format!("({})", IMPLS[best_peer].name()),
+                row.ratios[1],
                 pct(sg).map_or("-".into(), |p| format!("{p:.1}")),
             );
             let _ = std::io::stdout().flush();
@@ -500,22 +515,12 @@ fn summary(rows: &[Row], seed_ratios: &[String]) {
         reps.iter().min().unwrap_or(&0),
         reps.iter().max().unwrap_or(&0)
     );
-    // The best peer's index in IMPLS.
-    let best_peer = |r: &Row| {
-        (0..IMPLS.len())
-            .filter(|&n| IMPLS[n].is_peer())
-            .max_by(|&a, &b| r.gflops[a].total_cmp(&r.gflops[b]))
-            .expect("peers")
-    };
-    let below_backend: Vec<&Row> = rows
-        .iter()
-        .filter(|r| r.gflops[0] < 0.98 * r.gflops[1])
-        .collect();
+    let below_backend: Vec<&Row> = rows.iter().filter(|r| r.ratios[1] < 0.98).collect();
     let below_peer: Vec<&Row> = rows
         .iter()
-        .filter(|r| r.gflops[0] < r.gflops[best_peer(r)])
+        .filter(|r| r.ratios[r.best_peer()] < 1.0)
         .collect();
-    // A row below a target, with the ratio of medians and how often shapegrad was the faster of
+    // A row below a target, with the ratio and how often shapegrad was the faster of
     // the two in the repetitions that timed both: about half for a tie, near none for a gap.
     let describe = |r: &&Row, n: usize| {
         let (won, of) = r.wins[n];
@@ -525,7 +530,7 @@ fn summary(rows: &[Row], seed_ratios: &[String]) {
             r.dtype,
             r.threads,
             r.op,
-            r.gflops[0] / r.gflops[n],
+            r.ratios[n],
             IMPLS[n].name(),
             100.0 * won as f64 / of.max(1) as f64,
         )
@@ -558,7 +563,7 @@ fn summary(rows: &[Row], seed_ratios: &[String]) {
                 "; below: {}",
                 below_peer
                     .iter()
-                    .map(|r| describe(r, best_peer(r)))
+                    .map(|r| describe(r, r.best_peer()))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
