@@ -172,7 +172,7 @@ impl<T: Scalar> Operands<T> {
     }
 
     /// The sub-problems of at most `width` destination columns each, left to right.
-    fn column_blocks(&self, width: usize) -> impl Iterator<Item = Self> + '_ {
+    fn column_slices(&self, width: usize) -> impl Iterator<Item = Self> + '_ {
         (0..self.n)
             .step_by(width)
             .map(move |j| self.columns(j, width.min(self.n - j)))
@@ -213,13 +213,13 @@ impl<T: Scalar> Operands<T> {
                 Plan::GemmDirect => self.gemm_direct(),
                 // Sub-problems of this one, with disjoint destination columns.
                 Plan::GemmColumnBlocks => {
-                    for block in self.column_blocks(COLUMN_BLOCK) {
+                    for block in self.column_slices(COLUMN_BLOCK) {
                         block.gemm();
                     }
                 }
                 Plan::Faer => self.faer(),
                 Plan::FaerColumnBlocks => {
-                    for block in self.column_blocks(faer_block(is_f64::<T>(), self.m)) {
+                    for block in self.column_slices(faer_block(is_f64::<T>(), self.m)) {
                         block.faer();
                     }
                 }
