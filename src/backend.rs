@@ -9,7 +9,7 @@
 #![allow(unsafe_code)]
 
 use crate::plan::{
-    COLUMN_BLOCK, Plan, SPLIT_ALIGN, Split, column_blocks, faer_block, is_f64, layout, plan,
+    Plan, SPLIT_ALIGN, Split, column_blocks, faer_block, gemm_block, is_f64, layout, plan,
 };
 use crate::{Dyn, MatRef, Scalar};
 
@@ -213,7 +213,7 @@ impl<T: Scalar> Operands<T> {
                 Plan::GemmDirect => self.gemm_direct(),
                 // Sub-problems of this one, with disjoint destination columns.
                 Plan::GemmColumnBlocks => {
-                    for block in self.column_slices(COLUMN_BLOCK) {
+                    for block in self.column_slices(gemm_block(self.m)) {
                         block.gemm();
                     }
                 }
@@ -309,7 +309,7 @@ impl<T: Scalar> Operands<T> {
     /// As for [`run`](Self::run), on x86-64 with AVX-512.
     #[cfg(all(target_arch = "x86_64", feature = "x86-v4"))]
     unsafe fn faer(&self) {
-        if !crate::plan::faer_kernel() {
+        if !crate::plan::avx512_kernels() {
             // SAFETY: forwarded from the caller.
             return unsafe { self.gemm() };
         }
@@ -399,13 +399,17 @@ mod tests {
         }
     }
 
-    /// faer's kernel in column blocks where it has AVX-512, gemm's elsewhere.
+    /// `blocks` where the AVX-512 kernels run, plain gemm elsewhere.
+    fn with_avx512(blocks: Plan) -> Plan {
+        if avx512_kernels() { blocks } else { Plan::Gemm }
+    }
+
     fn faer_blocks() -> Plan {
-        if faer_kernel() {
-            Plan::FaerColumnBlocks
-        } else {
-            Plan::Gemm
-        }
+        with_avx512(Plan::FaerColumnBlocks)
+    }
+
+    fn gemm_blocks() -> Plan {
+        with_avx512(Plan::GemmColumnBlocks)
     }
 
     /// Square products take plain gemm, but for f32 `dY·Aᵀ` up to 1024³.
@@ -420,13 +424,16 @@ mod tests {
         assert_eq!(plan((1024, 1024, 1024), NT, true, 1), whole(Plan::Gemm));
     }
 
-    /// On one thread, the seed's products (and others with at most 256 rows) take faer's kernel
-    /// in column blocks: `X·A` in f32, `dY·Aᵀ` in both types, and `Xᵀ·dY` in f32.
+    /// On one thread, the seed's products (and others with at most 256 rows) take column blocks:
+    /// `dY·Aᵀ` faer's kernel in both types, `X·A` and `Xᵀ·dY` gemm's in f32.
     #[test]
-    fn the_seeds_products_on_one_thread_take_faers_kernel_in_column_blocks() {
+    fn the_seeds_products_on_one_thread_take_column_blocks() {
         let (i, k, j) = (128, 256, 512);
-        assert_eq!(plan((i, j, k), NN, false, 1), whole(faer_blocks()));
+        assert_eq!(plan((i, j, k), NN, false, 1), whole(gemm_blocks()));
         assert_eq!(plan((i, j, k), NN, true, 1), whole(Plan::Gemm));
+        // Past 256 rows, and with few rows unless the product is wide, X·A takes one gemm call.
+        assert_eq!(plan((300, j, k), NN, false, 1), whole(Plan::Gemm));
+        assert_eq!(plan((32, 400, k), NN, false, 1), whole(Plan::Gemm));
         for f64 in [false, true] {
             assert_eq!(plan((i, k, j), NT, f64, 1), whole(faer_blocks()));
             // 512 rows are gemm's again, but for f32 dY·Aᵀ.
@@ -435,7 +442,7 @@ mod tests {
         assert_eq!(plan((512, 512, 512), NT, true, 1), whole(Plan::Gemm));
         assert_eq!(plan((1024, 1024, 1024), NT, false, 1), whole(faer_blocks()));
         assert_eq!(plan((2048, 512, 512), NT, false, 1), whole(Plan::Gemm));
-        assert_eq!(plan((k, j, i), TN, false, 1), whole(faer_blocks()));
+        assert_eq!(plan((k, j, i), TN, false, 1), whole(gemm_blocks()));
         assert_eq!(plan((k, j, i), TN, true, 1), whole(Plan::Gemm));
         // On two threads, f64 dY·Aᵀ runs the same blocks inside each thread's block.
         let two = plan((i, k, j), NT, true, 2);
@@ -452,21 +459,26 @@ mod tests {
         assert_eq!(plan(s, NT, true, 2), whole(Plan::GemmDirect));
     }
 
-    /// f32 `Xᵀ·dY` with a destination of up to 2^17 elements and a depth of up to 512 takes
-    /// faer's kernel in column blocks on one thread (where it has AVX-512); f64, larger
+    /// f32 `Xᵀ·dY` with a destination of up to 2^17 elements and a depth of up to 2048 takes
+    /// gemm in column blocks on one thread (where the AVX-512 kernels run); f64, larger
     /// destinations, deeper products and two threads do not.
     #[test]
-    fn a_small_f32_weight_gradient_takes_faers_kernel() {
-        for dims in [(256, 512, 128), (512, 256, 128), (256, 256, 512)] {
-            assert_eq!(plan(dims, TN, false, 1), whole(faer_blocks()), "{dims:?}");
+    fn a_small_f32_weight_gradient_takes_gemm_in_column_blocks() {
+        for dims in [
+            (256, 512, 128),
+            (512, 256, 128),
+            (256, 256, 512),
+            (256, 512, 2048),
+        ] {
+            assert_eq!(plan(dims, TN, false, 1), whole(gemm_blocks()), "{dims:?}");
             assert_eq!(plan(dims, TN, true, 1), whole(Plan::Gemm), "{dims:?}");
-            let two = plan(dims, TN, false, 2).plan;
-            assert!(
-                two != Plan::Faer && two != Plan::FaerColumnBlocks,
+            assert_ne!(
+                plan(dims, TN, false, 2).plan,
+                Plan::GemmColumnBlocks,
                 "{dims:?}"
             );
         }
-        for dims in [(512, 512, 128), (256, 1024, 128), (256, 512, 1024)] {
+        for dims in [(512, 512, 128), (256, 1024, 128), (256, 512, 4096)] {
             assert_eq!(plan(dims, TN, false, 1), whole(Plan::Gemm), "{dims:?}");
         }
     }
@@ -662,7 +674,10 @@ mod tests {
             // narrower last block.
             check::<f32>(plan_, (5, 203, 9), false, true);
             check::<f64>(plan_, (5, 203, 9), true, false);
-            // Rows enough for FaerColumnBlocks' wide f32 blocks.
+            // Few rows: GemmColumnBlocks' blocks of 250, the last narrower.
+            check::<f64>(plan_, (5, 530, 3), false, false);
+            // Rows enough for FaerColumnBlocks' wide f32 blocks and GemmColumnBlocks' blocks of
+            // 128.
             check::<f32>(plan_, (260, 530, 2), false, true);
         }
     }

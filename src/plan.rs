@@ -19,27 +19,28 @@
 //!   through a scalar gather, `J` elements apart for each one; not turned, it streams the rows
 //!   of `A` once and packs only the small `dY` (32×4096×4096: 43 → 90, faer 57, matrixmultiply
 //!   68; f64 35 → 56; 2 threads 60 → 119, faer 103), but writes each tile element by element.
-//! * [`Plan::GemmColumnBlocks`], `gemm::gemm` on blocks of [`COLUMN_BLOCK`] destination columns,
-//!   for `X·A` with few rows (≤ 48). With fewer than 8·NR destination rows gemm does not pack
-//!   `A` and reads it in place, a 16 KiB stride per depth step at J = 4096; a block whose width
-//!   is not a multiple of the SIMD width is packed whole (32×4096×4096: 39 → 70, faer 61,
-//!   matrixmultiply 57; f64 13 → 28).
+//! * [`Plan::GemmColumnBlocks`], `gemm::gemm` on blocks of destination columns, one call each:
+//!   - `X·A` with few rows (≤ 48), in blocks of [`COLUMN_BLOCK`]. With fewer than 8·NR
+//!     destination rows gemm does not pack `A` and reads it in place, a 16 KiB stride per depth
+//!     step at J = 4096; a block whose width is not a multiple of the SIMD width is packed whole
+//!     (32×4096×4096: 39 → 70, faer 61, matrixmultiply 57; f64 13 → 28);
+//!   - on one thread, f32 `X·A` with 49 to 256 rows and f32 `Xᵀ·dY` with a destination of up
+//!     to 2^17 elements, in blocks of [`GEMM_BLOCK`] (the seed's `X·A` +0.5 to +1.6 % over
+//!     one gemm call and +1 to +2.5 % over one faer call, its `Xᵀ·dY` +5 % over both). Unlike
+//!     faer's kernel in blocks, which these products took before, they keep their lead over
+//!     gemm when another tenant slows the core.
 //! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate faer 0.24 calls), only with
 //!   AVX-512: `Xᵀ·dY` with a small batch on one thread (32×4096×4096: 76 → 81, f64 47 → 50),
 //!   and the blocks of a split f32 `dY·Aᵀ`.
 //! * [`Plan::FaerColumnBlocks`], faer's kernel on blocks of 96 (f32) or 48 (f64) destination
-//!   columns, one call each ([`FAER_BLOCK_F32`] and [`FAER_BLOCK_F64`] say why), on one thread:
-//!   - f32 `X·A` with up to 256 rows: against gemm +2 to +12 % (128×256×512 +5 %, 64×512×512
-//!     +12 %, 256×512×512 +2 %); against one call of faer's −1 to +2 % at the seed's size,
-//!     up to +10 % elsewhere;
-//!   - `dY·Aᵀ` with up to 256 rows, both types: gemm must gather `A` element by element to pack
-//!     it (f32 128×256×512: 112 → 150, one faer call 145; f64: +5 to +10 % over both); in f32
-//!     up to 1024 rows, in wider blocks ([`FAER_DX_MAX_ROWS_F32`]: 1024³ +9 % over gemm);
-//!   - f32 `Xᵀ·dY` with a destination of up to 2^17 elements, at most 512 deep (the seed's:
-//!     +2 % over one faer call, which beat gemm by 1 to 2.5 %).
+//!   columns, one call each ([`FAER_BLOCK_F32`] and [`FAER_BLOCK_F64`] say why), on one thread,
+//!   for `dY·Aᵀ` with up to 256 rows, both types: gemm must gather `A` element by element to
+//!   pack it (f32 128×256×512: 112 → 150, one faer call 145; f64: +5 to +10 % over both); in
+//!   f32 up to 1024 rows, in wider blocks ([`FAER_DX_MAX_ROWS_F32`]: 1024³ +9 % over gemm).
 //!
-//!   f64 `X·A` and `Xᵀ·dY` stay on gemm: there the blocks win at some sizes and lose 5–6 % at
-//!   others (128×512×512, 256×512×512).
+//!   f64 `X·A` and `Xᵀ·dY` stay on gemm: there faer's blocks win at some sizes and lose 5–6 %
+//!   at others (128×512×512, 256×512×512), and gemm's blocks of 128 gain at most 1 % on `X·A`
+//!   and lose 10 % on the seed's `Xᵀ·dY`.
 //!
 //! On several threads, gemm's and faer's own parallel loops lose much of the second core on
 //! products up to about 512³; one block of the destination per thread, each computed on one
@@ -120,10 +121,34 @@ pub(crate) fn layout<T: Scalar>(v: &MatRef<'_, Dyn, Dyn, T>) -> Layout {
 /// Below this many multiply-adds every product takes [`Plan::Gemm`].
 pub(crate) const MIN_PLANNED_MULADDS: usize = 1 << 21;
 
-/// Destination columns per `gemm::gemm` call in [`Plan::GemmColumnBlocks`]: not a multiple of any
-/// SIMD width (4, 8 or 16 lanes), so gemm packs each block of the right operand whole, and small
-/// enough to stay under gemm's limit for doing so.
+/// Destination columns per `gemm::gemm` call in [`Plan::GemmColumnBlocks`] with at most
+/// [`FEW_ROWS`] rows: not a multiple of any SIMD width (4, 8 or 16 lanes), so gemm packs each
+/// block of the right operand whole, and small enough to stay under gemm's limit for doing so.
 pub(crate) const COLUMN_BLOCK: usize = 250;
+
+/// Destination columns per `gemm::gemm` call in [`Plan::GemmColumnBlocks`] with more than
+/// [`FEW_ROWS`] rows. Measured side by side, six runs (f32, 1 thread, interleaved; medians of
+/// each repetition's ratio; "quiet" when gemm ran at its usual speed, "contended" when another
+/// tenant on the core slowed every kernel by about a third):
+/// - `X·A` 128×256×512 against one gemm call +0.5 to +1.6 % quiet, +4 to +11 % contended;
+///   against one call of faer's +1.0 to +2.5 % quiet. faer's kernel in blocks of
+///   [`FAER_BLOCK_F32`], used here before, led one faer call by 1.8–2.8 % quiet but trailed
+///   gemm by 3–7 % contended.
+/// - `Xᵀ·dY` 128×256×512 (the seed's dA) +4.6 to +6 % over gemm quiet, +2 to +4 % contended;
+///   +4 to +6.5 % over faer quiet.
+/// - `X·A` 64×512×512 −1 to +12 %, 256×512×512 +1.7 to +9 %.
+///
+/// Blocks of 192 or 256 do as well on `X·A` but lose 4–7 % on `Xᵀ·dY`; blocks of 96 or 32 lose.
+pub(crate) const GEMM_BLOCK: usize = 128;
+
+/// Columns per call of [`Plan::GemmColumnBlocks`] for a product with `rows` rows.
+pub(crate) fn gemm_block(rows: usize) -> usize {
+    if rows <= FEW_ROWS {
+        COLUMN_BLOCK
+    } else {
+        GEMM_BLOCK
+    }
+}
 
 /// At most this many destination rows count as "few": gemm leaves the left operand of its
 /// kernel unpacked up to 8·NR columns (NR = 6 with AVX-512), and a product of a small batch
@@ -134,18 +159,22 @@ pub(crate) const FEW_ROWS: usize = 48;
 pub(crate) const THIN_DEPTH: usize = 64;
 
 /// f32 `Xᵀ·dY` on one thread with a destination of at most this many elements (256×512, the
-/// seed's dA: 512 KiB) takes [`Plan::Faer`] up to a depth of [`FAER_DA_MAX_DEPTH`]. Side by side,
-/// faer's kernel against gemm's (I × K × J, so dA is K × J with depth I): 128×256×512 +1 to
-/// +2.5 % (nine runs of ten), 128×128×512 +4 %, 128×256×256 +7 %, 256×256×512 +1.5 %,
-/// 512×256×256 +5.5 %; with 2^18 elements or more it loses (128×512×512 −2.4 %,
-/// 128×256×1024 −1 %, 512³ −17 %). While the host was contended (every kernel at about half its
-/// usual speed), gemm's kernel did better at the seed's size (twice, by 7 and 10 %); that state
-/// is the exception on this machine, so the rule follows the common case.
-pub(crate) const FAER_DA_MAX_ELEMS: usize = 1 << 17;
+/// seed's dA: 512 KiB) takes [`Plan::GemmColumnBlocks`] up to a depth of
+/// [`DA_BLOCK_MAX_DEPTH`]. Against one gemm call, three runs each, in the host's quiet state
+/// (I × K × J, so dA is K × J with depth I): 128×256×512 +4.6 to +5.5 %, 128×128×512 +2 to
+/// +7 %, 128×256×256 +10 to +11 %, 512×256×512 +3 to +5 %, 1024×128×512 +4 to +7 %; it still
+/// gains 2–4 % while the host is contended. With 2^18 elements the gain is gone
+/// (128×512×512 −3.5 to +3 %, 512³ −1 to +8 % with a loss in one state of two).
+pub(crate) const DA_BLOCK_MAX_ELEMS: usize = 1 << 17;
 
-/// faer's kernel walks the depth in blocks of 512, and past one block it loses to gemm even on a
-/// small destination (1024×256×256 +7 % but 2048×256×512 −9 %, 1024×128×512 −13 %).
-pub(crate) const FAER_DA_MAX_DEPTH: usize = 512;
+/// The deepest f32 `Xᵀ·dY` measured with [`Plan::GemmColumnBlocks`] (2048×256×512: +2 to +6 %
+/// over one gemm call, 1024×256×256: +7 to +9 %).
+pub(crate) const DA_BLOCK_MAX_DEPTH: usize = 2048;
+
+/// On one thread, f32 `X·A` with more than [`FEW_ROWS`] and at most this many rows takes
+/// [`Plan::GemmColumnBlocks`] ([`GEMM_BLOCK`] gives the numbers). Past it the blocks' gain is
+/// erratic (512³: −2 to +8 % over one gemm call) or gone (1024³: −16 to +3 %).
+pub(crate) const GEMM_BLOCK_MAX_ROWS: usize = 256;
 
 /// `dY·Aᵀ` with at most this many rows takes [`Plan::GemmDirect`], if its depth is at least
 /// [`DIRECT_MIN_DEPTH_PER_ROW`] times its rows.
@@ -156,11 +185,10 @@ pub(crate) const DIRECT_MAX_ROWS: usize = 64;
 /// 92 turned, 76 not).
 pub(crate) const DIRECT_MIN_DEPTH_PER_ROW: usize = 16;
 
-/// On one thread, f32 `X·A` and `dY·Aᵀ` (either type) with at most this many rows take
+/// On one thread, `dY·Aᵀ` (either type) with at most this many rows takes
 /// [`Plan::FaerColumnBlocks`] in blocks of [`FAER_BLOCK_F32`] or [`FAER_BLOCK_F64`] columns
-/// (unless they take [`Plan::GemmColumnBlocks`] or [`Plan::GemmDirect`]). Past it gemm is as
-/// fast or faster for `X·A` (512×256×512: −3 %); f64 `dY·Aᵀ` in blocks still gained at 512³
-/// (+4 %) but lost at 1024³ (−10 %), too few sizes to move the bound on.
+/// (unless it takes [`Plan::GemmDirect`]). f64 `dY·Aᵀ` in blocks still gained at 512³ (+4 %)
+/// but lost at 1024³ (−10 %), too few sizes to move the bound on.
 pub(crate) const FAER_MAX_ROWS: usize = 256;
 
 /// f32 `dY·Aᵀ` on one thread with more than [`FAER_MAX_ROWS`] and at most this many rows takes
@@ -223,11 +251,10 @@ pub(crate) fn column_blocks(plan: Plan, (m, n, k): (usize, usize, usize), thread
 /// Side by side against one call, f32, 1 thread: 128×256×512 `dY·Aᵀ` +0.3 to +3 % (fourteen
 /// runs of fourteen), `Xᵀ·dY` −0.8 to +3 % (eleven of thirteen above); 128×512×512 `dY·Aᵀ`
 /// +9 %, 256×256×512 +2 %, 128×256×1024 +2 %, 128×256×256 −1 %. Blocks of 128 lose 2–6 %
-/// (each splits into 96 + 32), blocks of 64 lose up to 6 % on `X·A`. One cost: while the host
-/// is contended (every kernel at two thirds of its usual speed), gemm's kernel came out ahead at
-/// the seed's size, `X·A` by 2–4 % and `Xᵀ·dY` by 6–9 % (in two full benchmark runs of four,
-/// and twice before for one faer call on `Xᵀ·dY`); quiet, the blocks lead gemm by 5 % on both.
-/// The rule follows the quiet state.
+/// (each splits into 96 + 32). These blocks also led one faer call on the seed's `X·A` and
+/// `Xᵀ·dY` (by 1–3 %), but while the host is contended (every kernel at two thirds of its usual
+/// speed) they trailed gemm there by 3–9 %; gemm's own blocks ([`GEMM_BLOCK`]) lead in both
+/// states and serve those products now.
 pub(crate) const FAER_BLOCK_F32: usize = 96;
 
 /// Destination columns per call in [`Plan::FaerColumnBlocks`] for f64. On at most 48 rows faer
@@ -256,9 +283,11 @@ pub(crate) fn is_f64<T: Scalar>() -> bool {
     TypeId::of::<T>() == TypeId::of::<f64>()
 }
 
-/// Whether faer's kernel is available and was measured here: x86-64 with AVX-512, and the
-/// crate's `x86-v4` feature (which opts into AVX-512 kernels) on.
-pub(crate) fn faer_kernel() -> bool {
+/// Whether the AVX-512 kernels run: x86-64 with AVX-512, and the crate's `x86-v4` feature (which
+/// opts gemm into its AVX-512 kernels and builds faer's) on. faer's kernel is called only then,
+/// and so are gemm's blocks of [`GEMM_BLOCK`], which were measured only with gemm's AVX-512
+/// kernel.
+pub(crate) fn avx512_kernels() -> bool {
     #[cfg(all(target_arch = "x86_64", feature = "x86-v4"))]
     {
         std::arch::is_x86_feature_detected!("avx512f")
@@ -288,16 +317,15 @@ pub(crate) fn plan(
     if muladds < MIN_PLANNED_MULADDS {
         return whole(Plan::Gemm);
     }
-    let faer = faer_kernel();
+    let avx512 = avx512_kernels();
     let parallel = threads > 1 && n >= 2 * SPLIT_ALIGN * threads;
     match (lhs, rhs) {
         // X·A.
         (Layout::Rows, Layout::Rows) => {
             let few_rows = m <= FEW_ROWS && n > 2 * COLUMN_BLOCK;
-            let plan = if few_rows {
+            let blocks = !parallel && !f64 && avx512 && m > FEW_ROWS && m <= GEMM_BLOCK_MAX_ROWS;
+            let plan = if few_rows || blocks {
                 Plan::GemmColumnBlocks
-            } else if !parallel && !f64 && faer && m <= FAER_MAX_ROWS {
-                Plan::FaerColumnBlocks
             } else {
                 Plan::Gemm
             };
@@ -315,7 +343,7 @@ pub(crate) fn plan(
         }
         (Layout::Rows, Layout::Cols)
             if !parallel
-                && faer
+                && avx512
                 && m <= if f64 {
                     FAER_MAX_ROWS
                 } else {
@@ -325,9 +353,9 @@ pub(crate) fn plan(
             whole(Plan::FaerColumnBlocks)
         }
         (Layout::Rows, Layout::Cols) if parallel => {
-            if !f64 && faer && muladds <= SPLIT_MAX_MULADDS_F32_DX {
+            if !f64 && avx512 && muladds <= SPLIT_MAX_MULADDS_F32_DX {
                 split(Plan::Faer)
-            } else if f64 && faer && m <= FAER_MAX_ROWS {
+            } else if f64 && avx512 && m <= FAER_MAX_ROWS {
                 split(Plan::FaerColumnBlocks)
             } else if f64 && muladds <= SPLIT_MAX_MULADDS {
                 split(Plan::Gemm)
@@ -336,18 +364,18 @@ pub(crate) fn plan(
             }
         }
         // Xᵀ·dY with a small batch (a large, shallow product).
-        (Layout::Cols, Layout::Rows) if threads == 1 && faer && k <= THIN_DEPTH => {
+        (Layout::Cols, Layout::Rows) if threads == 1 && avx512 && k <= THIN_DEPTH => {
             whole(Plan::Faer)
         }
-        // f32 Xᵀ·dY with a destination small enough to stay in cache over one depth block.
+        // f32 Xᵀ·dY with a small destination.
         (Layout::Cols, Layout::Rows)
             if threads == 1
-                && faer
+                && avx512
                 && !f64
-                && m * n <= FAER_DA_MAX_ELEMS
-                && k <= FAER_DA_MAX_DEPTH =>
+                && m * n <= DA_BLOCK_MAX_ELEMS
+                && k <= DA_BLOCK_MAX_DEPTH =>
         {
-            whole(Plan::FaerColumnBlocks)
+            whole(Plan::GemmColumnBlocks)
         }
         // Xᵀ·dY of a moderate size on several threads: by rows.
         (Layout::Cols, Layout::Rows)
