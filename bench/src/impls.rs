@@ -166,9 +166,7 @@ pub struct RowResult {
     /// and shapegrad shapegrad took less time, and how many those were. A tie reads about half.
     pub wins: [(usize, usize); 6],
     /// For each contestant, in [`IMPLS`] order: shapegrad's speed over the contestant's, the
-    /// contestant's median time over shapegrad's median time in the repetitions that timed the
-    /// contestant. For those timed in every repetition (the close ones) this is the ratio of the
-    /// two GFLOP/s medians.
+    /// median over the repetitions that timed both of the contestant's time over shapegrad's.
     pub ratios: [f64; 6],
 }
 
@@ -469,14 +467,16 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
         let won = times[n].iter().filter(|&&(r, t)| times[0][r].1 < t).count();
         *w = (won, times[n].len());
     }
-    // A contestant timed in one repetition of SPARSE_EVERY is compared with shapegrad's times
-    // from those same repetitions: the machine's speed drifts, and over all of shapegrad's
-    // repetitions a ratio once read 0.5 where shapegrad won 88 % of the repetitions the two
-    // shared.
+    // Each ratio is the median, over the repetitions that timed both, of the contestant's time
+    // over shapegrad's in that repetition. The machine's speed drifts, and a ratio of the two
+    // medians inherits it: two identical gemm calls once read 0.966 while each was the faster in
+    // half of their repetitions, and a contestant timed in one repetition of SPARSE_EVERY once
+    // read 0.5 where shapegrad was the faster in 88 % of the repetitions they shared. Paired,
+    // the ratio is above 1 exactly when shapegrad is the faster in most of them.
     let mut ratios = [1.0; 6];
     for (n, t) in times.iter().enumerate() {
-        let mut sg: Vec<f64> = t.iter().map(|&(r, _)| times[0][r].1).collect();
-        ratios[n] = median(&mut seconds(t)) / median(&mut sg);
+        let mut paired: Vec<f64> = t.iter().map(|&(r, s)| s / times[0][r].1).collect();
+        ratios[n] = median(&mut paired);
     }
     let flops = op.flops(inp.dims);
     let mut gflops = [0.0; 6];

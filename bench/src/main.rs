@@ -351,7 +351,7 @@ fn main() -> ExitCode {
     println!(
         "GFLOP/s (backward = dX and dA together). sg/peer = shapegrad / best of faer, \
          matrixmultiply, ndarray, nalgebra; sg/back = shapegrad / gemm called directly; each \
-         ratio of medians over the repetitions that timed both."
+         ratio the median over the repetitions that timed both of their times' ratio."
     );
     println!(
         "matrixmultiply, ndarray and nalgebra run on matrixmultiply's own pool \
