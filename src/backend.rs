@@ -412,16 +412,17 @@ mod tests {
         with_avx512(Plan::GemmColumnBlocks)
     }
 
-    /// Square products take plain gemm, but for f32 `dY·Aᵀ` up to 1024³.
+    /// Square products from 1024³ take plain gemm.
     #[test]
     fn square_products_take_plain_gemm() {
         for f64 in [false, true] {
             for layouts in [NN, TN] {
                 assert_eq!(plan((1024, 1024, 1024), layouts, f64, 1), whole(Plan::Gemm));
             }
-            assert_eq!(plan((2048, 2048, 2048), NT, f64, 1), whole(Plan::Gemm));
+            for n in [1024, 2048] {
+                assert_eq!(plan((n, n, n), NT, f64, 1), whole(Plan::Gemm));
+            }
         }
-        assert_eq!(plan((1024, 1024, 1024), NT, true, 1), whole(Plan::Gemm));
     }
 
     /// On one thread, the seed's products (and others with at most 256 rows) take column blocks:
@@ -440,7 +441,8 @@ mod tests {
             assert_eq!(plan((512, 512, 512), NN, f64, 1), whole(Plan::Gemm));
         }
         assert_eq!(plan((512, 512, 512), NT, true, 1), whole(Plan::Gemm));
-        assert_eq!(plan((1024, 1024, 1024), NT, false, 1), whole(faer_blocks()));
+        assert_eq!(plan((512, 512, 512), NT, false, 1), whole(faer_blocks()));
+        assert_eq!(plan((1024, 1024, 1024), NT, false, 1), whole(Plan::Gemm));
         assert_eq!(plan((2048, 512, 512), NT, false, 1), whole(Plan::Gemm));
         assert_eq!(plan((k, j, i), TN, false, 1), whole(gemm_blocks()));
         assert_eq!(plan((k, j, i), TN, true, 1), whole(Plan::Gemm));

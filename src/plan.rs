@@ -36,7 +36,7 @@
 //!   columns, one call each ([`FAER_BLOCK_F32`] and [`FAER_BLOCK_F64`] say why), on one thread,
 //!   for `dY·Aᵀ` with up to 256 rows, both types: gemm must gather `A` element by element to
 //!   pack it (f32 128×256×512: 112 → 150, one faer call 145; f64: +5 to +10 % over both); in
-//!   f32 up to 1024 rows, in wider blocks ([`FAER_DX_MAX_ROWS_F32`]: 1024³ +9 % over gemm).
+//!   f32 up to 512 rows, in wider blocks ([`FAER_DX_MAX_ROWS_F32`]: 512³ +4 to +10 % over gemm).
 //!
 //!   f64 `X·A` and `Xᵀ·dY` stay on gemm: there faer's blocks win at some sizes and lose 5–6 %
 //!   at others (128×512×512, 256×512×512), and gemm's blocks of 128 gain at most 1 % on `X·A`
@@ -193,10 +193,12 @@ pub(crate) const FAER_MAX_ROWS: usize = 256;
 
 /// f32 `dY·Aᵀ` on one thread with more than [`FAER_MAX_ROWS`] and at most this many rows takes
 /// [`Plan::FaerColumnBlocks`] in blocks of [`FAER_WIDE_BLOCK_F32`] columns: against gemm,
-/// 384×512×512 +8 %, 512³ +7 %, 512×1024×1024 +15 %, 640×512×512 +4 %, 768³ +0.6 %,
-/// 1024³ +9 %, 1024×512×512 +1 %; with 2048 rows gemm is faster (2048³ −4 %, 2048×512×512
-/// −9 %).
-pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 1024;
+/// 384×512×512 +8 %, 512³ +4 to +10 % (in every state of the host), 512×1024×1024 +15 %.
+/// With more rows the gain shrinks and turns on the host's state: 640×512×512 +4 %,
+/// 768³ +0.6 %, 1024×512×512 +1 %, 1024³ +9 % quiet but −5 to +4 % in three side-by-side runs
+/// on a contended host, and 0.967 of gemm in a full benchmark run; with 2048 rows gemm is
+/// faster (2048³ −4 %, 2048×512×512 −9 %).
+pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 512;
 
 /// Destination columns per call in [`Plan::FaerColumnBlocks`] for f32 `dY·Aᵀ` with more than
 /// [`FAER_MAX_ROWS`] rows. Each call reads all of `dY`, so with many rows fewer, wider blocks
