@@ -160,13 +160,14 @@ pub struct RowResult {
     /// Largest difference from shapegrad's result over all contestants, relative to the largest
     /// element of the result.
     pub max_rel_diff: f64,
-    /// Timed repetitions of shapegrad (and of each close contestant).
+    /// Timed repetitions, each with one call of every close contestant next to one of
+    /// shapegrad's.
     pub reps: usize,
-    /// For each contestant, in [`IMPLS`] order: in how many of the repetitions that timed both it
-    /// and shapegrad shapegrad took less time, and how many those were. A tie reads about half.
+    /// For each contestant, in [`IMPLS`] order: in how many of its back-to-back pairs with
+    /// shapegrad shapegrad took less time, and how many those were. A tie reads about half.
     pub wins: [(usize, usize); 6],
     /// For each contestant, in [`IMPLS`] order: shapegrad's speed over the contestant's, the
-    /// median over the repetitions that timed both of the contestant's time over shapegrad's.
+    /// median over their back-to-back pairs of the contestant's time over shapegrad's.
     pub ratios: [f64; 6],
 }
 
@@ -320,8 +321,8 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
-/// Times every contestant on `op`, interleaved repetition by repetition so that a change of
-/// machine load hits all of them alike, and checks their results against shapegrad's.
+/// Times every contestant on `op`, each call next to one of shapegrad's so that a change of
+/// machine load hits both alike, and checks their results against shapegrad's.
 pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing) -> RowResult {
     let (i, k, j) = inp.dims;
     let mut out = Outputs {
@@ -417,33 +418,50 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
             call(imp, &mut out);
         }
     }
-    // times[n]: contestant n's (repetition, seconds), in the order timed.
-    let mut times: Vec<Vec<(usize, f64)>> = vec![Vec::new(); IMPLS.len()];
-    // Each repetition runs the contestants in a new order, so that none always follows the same
-    // one (whose cache footprint and allocations it would inherit) or always comes first.
+    // times[n]: every time of contestant n, in seconds. pairs[n] (n > 0): (shapegrad's,
+    // contestant n's) from calls made back to back.
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); IMPLS.len()];
+    let mut pairs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); IMPLS.len()];
+    // In each repetition every other contestant is timed right next to a call of shapegrad's,
+    // the two in a random order, and the pairs in a new random order: no contestant always
+    // follows the same one (whose cache footprint and allocations it would inherit) or always
+    // comes first, and each comparison is made within a second, not across a repetition in which
+    // the host's speed can change (two identical gemm calls once read 0.966 at 2048³ when the
+    // pair was up to five calls apart).
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-    let mut repetition =
-        |r: usize, who: &[usize], times: &mut [Vec<(usize, f64)>], out: &mut Outputs<T>| {
-            let mut order = who.to_vec();
-            for n in (1..order.len()).rev() {
-                rng = rng
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                order.swap(n, (rng >> 33) as usize % (n + 1));
+    let mut next = move || {
+        rng = rng
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (rng >> 33) as usize
+    };
+    let mut repetition = |who: &[usize],
+                          times: &mut [Vec<f64>],
+                          pairs: &mut [Vec<(f64, f64)>],
+                          out: &mut Outputs<T>| {
+        let mut order: Vec<usize> = who.iter().copied().filter(|&n| n != 0).collect();
+        for n in (1..order.len()).rev() {
+            order.swap(n, next() % (n + 1));
+        }
+        for n in order {
+            let mut t = [0.0; 2];
+            let first = next() % 2;
+            for slot in [first, 1 - first] {
+                let start = Instant::now();
+                call(IMPLS[slot * n], out);
+                t[slot] = start.elapsed().as_secs_f64();
             }
-            for n in order {
-                let t = Instant::now();
-                call(IMPLS[n], out);
-                times[n].push((r, t.elapsed().as_secs_f64()));
-            }
-        };
-    let seconds = |t: &[(usize, f64)]| t.iter().map(|&(_, s)| s).collect::<Vec<f64>>();
+            times[0].push(t[0]);
+            times[n].push(t[1]);
+            pairs[n].push((t[0], t[1]));
+        }
+    };
     let everyone: Vec<usize> = (0..IMPLS.len()).collect();
-    for r in 0..timing.min_reps {
-        repetition(r, &everyone, &mut times, &mut out);
+    for _ in 0..timing.min_reps {
+        repetition(&everyone, &mut times, &mut pairs, &mut out);
     }
     // Then the close contestants for the budget, and everyone in one repetition of SPARSE_EVERY.
-    let medians: Vec<f64> = times.iter().map(|t| median(&mut seconds(t))).collect();
+    let medians: Vec<f64> = times.iter().map(|t| median(&mut t.clone())).collect();
     let close: Vec<usize> = everyone
         .iter()
         .copied()
@@ -459,29 +477,24 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
         } else {
             &close
         };
-        repetition(r, who, &mut times, &mut out);
+        repetition(who, &mut times, &mut pairs, &mut out);
     }
-    // shapegrad runs in every repetition, so its r-th time is repetition r's.
+    // Each ratio is the median over a contestant's pairs of its time over shapegrad's: above 1
+    // exactly when shapegrad was the faster in most of them. A ratio of the two medians would
+    // inherit the drift of the host's speed: a contestant timed in one repetition of
+    // SPARSE_EVERY once read 0.5 that way where shapegrad was the faster in 88 % of the
+    // repetitions they shared.
     let mut wins = [(0, 0); 6];
-    for (n, w) in wins.iter_mut().enumerate() {
-        let won = times[n].iter().filter(|&&(r, t)| times[0][r].1 < t).count();
-        *w = (won, times[n].len());
-    }
-    // Each ratio is the median, over the repetitions that timed both, of the contestant's time
-    // over shapegrad's in that repetition. The machine's speed drifts, and a ratio of the two
-    // medians inherits it: two identical gemm calls once read 0.966 while each was the faster in
-    // half of their repetitions, and a contestant timed in one repetition of SPARSE_EVERY once
-    // read 0.5 where shapegrad was the faster in 88 % of the repetitions they shared. Paired,
-    // the ratio is above 1 exactly when shapegrad is the faster in most of them.
     let mut ratios = [1.0; 6];
-    for (n, t) in times.iter().enumerate() {
-        let mut paired: Vec<f64> = t.iter().map(|&(r, s)| s / times[0][r].1).collect();
-        ratios[n] = median(&mut paired);
+    for n in 1..IMPLS.len() {
+        let p = &pairs[n];
+        wins[n] = (p.iter().filter(|&&(sg, c)| sg < c).count(), p.len());
+        ratios[n] = median(&mut p.iter().map(|&(sg, c)| c / sg).collect::<Vec<f64>>());
     }
     let flops = op.flops(inp.dims);
     let mut gflops = [0.0; 6];
     for (n, t) in times.iter().enumerate() {
-        gflops[n] = flops / median(&mut seconds(t)) / 1e9;
+        gflops[n] = flops / median(&mut t.clone()) / 1e9;
     }
     RowResult {
         gflops,

@@ -212,9 +212,9 @@ struct Row {
     gflops: [f64; 6],
     max_rel_diff: f64,
     reps: usize,
-    /// Per contestant: repetitions in which shapegrad was faster, of those timing both.
+    /// Per contestant: back-to-back pairs in which shapegrad was faster, of all its pairs.
     wins: [(usize, usize); 6],
-    /// Per contestant: shapegrad's speed over its, in the repetitions that timed it.
+    /// Per contestant: shapegrad's speed over its, the median over their back-to-back pairs.
     ratios: [f64; 6],
 }
 
@@ -324,8 +324,9 @@ fn main() -> ExitCode {
     );
     println!(
         "sizes {}; after {} warm-up round(s), {} timed repetitions of every contestant, then \
-         {}–{} (up to {} s each) of shapegrad, the backend and every peer within {:.0} % of \
-         shapegrad, the others in one of every {}; medians reported; every contestant's result \
+         {}–{} (up to {} s each) of the backend and every peer within {:.0} % of shapegrad, the \
+         others in one of every {}; each contestant timed back to back with a call of \
+         shapegrad's, the two in a random order; medians reported; every contestant's result \
          checked against shapegrad's first",
         args.sizes
             .iter()
@@ -351,7 +352,7 @@ fn main() -> ExitCode {
     println!(
         "GFLOP/s (backward = dX and dA together). sg/peer = shapegrad / best of faer, \
          matrixmultiply, ndarray, nalgebra; sg/back = shapegrad / gemm called directly; each \
-         ratio the median over the repetitions that timed both of their times' ratio."
+         ratio the median, over the back-to-back pairs, of the ratio of the two times."
     );
     println!(
         "matrixmultiply, ndarray and nalgebra run on matrixmultiply's own pool \
@@ -521,11 +522,11 @@ fn summary(rows: &[Row], seed_ratios: &[String]) {
         .filter(|r| r.ratios[r.best_peer()] < 1.0)
         .collect();
     // A row below a target, with the ratio and how often shapegrad was the faster of
-    // the two in the repetitions that timed both: about half for a tie, near none for a gap.
+    // the two in their back-to-back pairs: about half for a tie, near none for a gap.
     let describe = |r: &&Row, n: usize| {
         let (won, of) = r.wins[n];
         format!(
-            "{} {} {}t {} ({:.3}; faster than {} in {:.0} % of {of} paired repetitions)",
+            "{} {} {}t {} ({:.3}; faster than {} in {:.0} % of {of} back-to-back pairs)",
             r.size,
             r.dtype,
             r.threads,
