@@ -2,7 +2,7 @@
 //! and against faer, matrixmultiply, ndarray and nalgebra, all measured in one run.
 //!
 //! ```text
-//! cargo run --release -p shapegrad-bench               # full: every size, about 11 minutes
+//! cargo run --release -p shapegrad-bench               # full: every size, about 16 minutes
 //! cargo run --release -p shapegrad-bench -- --quick    # under a minute: no 2048³, 3+ repetitions
 //! ```
 //!
@@ -352,7 +352,9 @@ fn main() -> ExitCode {
     println!(
         "GFLOP/s (backward = dX and dA together). sg/peer = shapegrad / best of faer, \
          matrixmultiply, ndarray, nalgebra; sg/back = shapegrad / gemm called directly; each \
-         ratio the median, over the back-to-back pairs, of the ratio of the two times."
+         ratio the median, over the back-to-back pairs, of the ratio of the two times. A column \
+         is the median over all of a contestant's calls: where the host's speed changed within \
+         a row, two columns' quotient can differ from the ratio."
     );
     println!(
         "matrixmultiply, ndarray and nalgebra run on matrixmultiply's own pool \
