@@ -161,10 +161,10 @@ pub(crate) const THIN_DEPTH: usize = 64;
 /// f32 `Xᵀ·dY` on one thread with a destination of at most this many elements (256×512, the
 /// seed's dA: 512 KiB) takes [`Plan::GemmColumnBlocks`] up to a depth of
 /// [`DA_BLOCK_MAX_DEPTH`]. Against one gemm call, three runs each, in the host's quiet state
-/// (I × K × J, so dA is K × J with depth I): 128×256×512 +4.6 to +5.5 %, 128×128×512 +2 to
+/// (I × K × J, so dA is K × J with depth I): 128×256×512 +4.6 to +6 %, 128×128×512 +2 to
 /// +7 %, 128×256×256 +10 to +11 %, 512×256×512 +3 to +5 %, 1024×128×512 +4 to +7 %; it still
 /// gains 2–4 % while the host is contended. With 2^18 elements the gain is gone
-/// (128×512×512 −3.5 to +3 %, 512³ −1 to +8 % with a loss in one state of two).
+/// (128×512×512 −3.5 to +3 %, 512³ −4 to +5 %).
 pub(crate) const DA_BLOCK_MAX_ELEMS: usize = 1 << 17;
 
 /// The deepest f32 `Xᵀ·dY` measured with [`Plan::GemmColumnBlocks`] (2048×256×512: +2 to +6 %
