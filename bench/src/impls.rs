@@ -155,8 +155,7 @@ pub const CLOSE: f64 = 0.9;
 /// The result of one row.
 #[derive(Clone, Debug)]
 pub struct RowResult {
-    /// Median GFLOP/s of each contestant, in [`IMPLS`] order; shapegrad's over its calls made next
-    /// to the backend's.
+    /// Median GFLOP/s of each contestant, in [`IMPLS`] order.
     pub gflops: [f64; 6],
     /// Largest difference from shapegrad's result over all contestants, relative to the largest
     /// element of the result.
@@ -497,10 +496,6 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
     for (n, t) in times.iter().enumerate() {
         gflops[n] = flops / median(&mut t.clone()) / 1e9;
     }
-    // shapegrad's column: its calls made next to the backend's (timed in every repetition), so
-    // that those two columns come from the same moments of the run.
-    let mut next_to_backend: Vec<f64> = pairs[1].iter().map(|&(sg, _)| sg).collect();
-    gflops[0] = flops / median(&mut next_to_backend) / 1e9;
     RowResult {
         gflops,
         max_rel_diff,

@@ -353,9 +353,8 @@ fn main() -> ExitCode {
         "GFLOP/s (backward = dX and dA together). sg/peer = shapegrad / best of faer, \
          matrixmultiply, ndarray, nalgebra; sg/back = shapegrad / gemm called directly; each \
          ratio the median, over the back-to-back pairs, of the ratio of the two times. A column \
-         is the median over a contestant's calls (shapegrad's: those next to the backend's): \
-         where the host's speed changed within a row, two columns' quotient can differ from the \
-         ratio."
+         is the median over all of a contestant's calls: where the host's speed changed within \
+         a row, two columns' quotient can differ from the ratio."
     );
     println!(
         "matrixmultiply, ndarray and nalgebra run on matrixmultiply's own pool \
