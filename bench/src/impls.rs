@@ -424,10 +424,10 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
     let mut pairs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); IMPLS.len()];
     // In each repetition every other contestant is timed right next to a call of shapegrad's,
     // the two in a random order, and the pairs in a new random order: no contestant always
-    // follows the same one (whose cache footprint and allocations it would inherit) or always
-    // comes first, and each comparison is made within a second, not across a repetition in which
-    // the host's speed can change (two identical gemm calls once read 0.966 at 2048³ when the
-    // pair was up to five calls apart).
+    // follows the same one (whose cache footprint, allocations and waking threads it would
+    // inherit) or always comes first, and each comparison is made within a second, not across a
+    // repetition in which the host's speed can change (with the two up to five calls apart, two
+    // identical gemm calls at 2048³ read 0.979 and 0.980).
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move || {
         rng = rng
