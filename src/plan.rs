@@ -70,7 +70,7 @@ pub(crate) enum Plan {
     Gemm,
     /// gemm's kernel on the problem as written: kernel rows are destination rows.
     GemmDirect,
-    /// `gemm::gemm` on blocks of [`COLUMN_BLOCK`] destination columns.
+    /// `gemm::gemm` on blocks of [`gemm_block`] destination columns, one call each.
     GemmColumnBlocks,
     /// faer's x86 kernel.
     Faer,
@@ -232,7 +232,7 @@ pub(crate) const FINE_SPLIT_MIN_MULADDS: usize = 1 << 27;
 /// 0.89–1.07 and four gave 0.99–1.05; at 1024³, 0.82–1.06 against 0.97–1.09. Products below
 /// [`FINE_SPLIT_MIN_MULADDS`] keep one block per thread: at the seed's size, blocks of 64 columns
 /// are slower than blocks of 256. So does [`Plan::GemmColumnBlocks`], which cuts its block into
-/// [`COLUMN_BLOCK`]-wide calls itself.
+/// [`gemm_block`]-wide calls itself.
 pub(crate) const FINE_BLOCKS_PER_THREAD: usize = 4;
 
 /// How many blocks a column split of an `m × n` product of depth `k` by `plan` makes.
