@@ -167,6 +167,11 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     /// When `dy` or a buffer has the wrong [`Dyn`](crate::Dyn) size.
     #[track_caller]
     pub fn backward_into(&self, dy: &Matrix<I, J, T>, grads: &mut Grads<I, K, J, T>, write: Write) {
+        // One product after the other. Interleaving them over blocks of dY's columns (a block
+        // of dA's columns, then the matching slice of dX's depth, added into dX), so that each
+        // block of dY is read twice while it is in cache, was slower at the seed's size: f32
+        // −2 to −6 % in blocks of 64, 128 or 256, f64 −12 %. dX is then written once per block,
+        // by a shallower product. The order of the two makes no difference.
         self.backward_x_into(dy, &mut grads.dx, write);
         self.backward_a_into(dy, &mut grads.da, write);
     }
