@@ -412,17 +412,31 @@ mod tests {
         with_avx512(Plan::GemmColumnBlocks)
     }
 
-    /// Square products from 1024³ take plain gemm.
+    /// Square products from 1024³ take plain gemm, but f32 `dY·Aᵀ` at 1024³.
     #[test]
     fn square_products_take_plain_gemm() {
         for f64 in [false, true] {
             for layouts in [NN, TN] {
                 assert_eq!(plan((1024, 1024, 1024), layouts, f64, 1), whole(Plan::Gemm));
             }
-            for n in [1024, 2048] {
-                assert_eq!(plan((n, n, n), NT, f64, 1), whole(Plan::Gemm));
-            }
+            assert_eq!(plan((2048, 2048, 2048), NT, f64, 1), whole(Plan::Gemm));
         }
+        assert_eq!(plan((1024, 1024, 1024), NT, true, 1), whole(Plan::Gemm));
+    }
+
+    /// On one thread, f32 `dY·Aᵀ` with 513 to 1024 rows takes faer's kernel in column blocks
+    /// only with a destination at least 768 columns wide.
+    #[test]
+    fn a_wide_f32_input_gradient_up_to_1024_rows_takes_faer_blocks() {
+        for (m, n, k) in [(1024, 1024, 1024), (768, 768, 768), (640, 1024, 1024)] {
+            assert_eq!(plan((m, n, k), NT, false, 1), whole(faer_blocks()));
+            assert_eq!(plan((m, n, k), NT, true, 1), whole(Plan::Gemm));
+        }
+        for (m, n, k) in [(1024, 512, 512), (1024, 512, 1024), (1025, 1024, 1024)] {
+            assert_eq!(plan((m, n, k), NT, false, 1), whole(Plan::Gemm));
+        }
+        assert_eq!(faer_block(false, 1024), FAER_WIDER_BLOCK_F32);
+        assert_eq!(faer_block(false, 512), FAER_WIDE_BLOCK_F32);
     }
 
     /// On one thread, the seed's products (and others with at most 256 rows) take column blocks:
@@ -442,7 +456,6 @@ mod tests {
         }
         assert_eq!(plan((512, 512, 512), NT, true, 1), whole(Plan::Gemm));
         assert_eq!(plan((512, 512, 512), NT, false, 1), whole(faer_blocks()));
-        assert_eq!(plan((1024, 1024, 1024), NT, false, 1), whole(Plan::Gemm));
         assert_eq!(plan((2048, 512, 512), NT, false, 1), whole(Plan::Gemm));
         assert_eq!(plan((k, j, i), TN, false, 1), whole(gemm_blocks()));
         assert_eq!(plan((k, j, i), TN, true, 1), whole(Plan::Gemm));
@@ -681,6 +694,8 @@ mod tests {
             // Rows enough for FaerColumnBlocks' wide f32 blocks and GemmColumnBlocks' blocks of
             // 128.
             check::<f32>(plan_, (260, 530, 2), false, true);
+            // Rows enough for FaerColumnBlocks' blocks of 384, the last narrower.
+            check::<f32>(plan_, (520, 420, 2), false, true);
         }
     }
 }

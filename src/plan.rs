@@ -36,7 +36,10 @@
 //!   columns, one call each ([`FAER_BLOCK_F32`] and [`FAER_BLOCK_F64`] say why), on one thread,
 //!   for `dY·Aᵀ` with up to 256 rows, both types: gemm must gather `A` element by element to
 //!   pack it (f32 128×256×512: 112 → 150, one faer call 145; f64: +5 to +10 % over both); in
-//!   f32 up to 512 rows, in wider blocks ([`FAER_DX_MAX_ROWS_F32`]: 512³ +4 to +10 % over gemm).
+//!   f32 up to 512 rows, in wider blocks ([`FAER_DX_MAX_ROWS_F32`]: 512³ +4 to +10 % over gemm),
+//!   and up to 1024 rows if the destination has at least 768 columns, in blocks of 384
+//!   ([`FAER_DX_WIDE_MAX_ROWS_F32`]: 1024³ +4 to +12 % over gemm and +3 to +9 % over one faer
+//!   call on a quiet host).
 //!
 //!   f64 `X·A` and `Xᵀ·dY` stay on gemm: there faer's blocks win at some sizes and lose 5–6 %
 //!   at others (128×512×512, 256×512×512), and gemm's blocks of 128 gain at most 1 % on `X·A`
@@ -205,8 +208,45 @@ pub(crate) const FAER_MAX_ROWS: usize = 256;
 /// With more rows the gain shrinks and turns on the host's state: 640×512×512 +4 %,
 /// 768³ +0.6 %, 1024×512×512 +1 %, 1024³ +9 % quiet but −5 to +4 % in three side-by-side runs
 /// on a contended host, and 0.967 of gemm in a full benchmark run; with 2048 rows gemm is
-/// faster (2048³ −4 %, 2048×512×512 −9 %).
+/// faster (2048³ −4 %, 2048×512×512 −9 %). Past 512 rows the blocks pay only on a wide
+/// destination, in wider blocks ([`FAER_DX_WIDE_MAX_ROWS_F32`]).
 pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 512;
+
+/// f32 `dY·Aᵀ` on one thread with more than [`FAER_DX_MAX_ROWS_F32`] and at most this many
+/// rows takes [`Plan::FaerColumnBlocks`], in blocks of [`FAER_WIDER_BLOCK_F32`] columns, if the
+/// destination has at least [`FAER_DX_WIDE_MIN_COLS`] columns. Measured side by side (I×K×J,
+/// f32, 1 thread; medians of each repetition's ratio, split by the host's state as for
+/// [`GEMM_BLOCK`]), against one gemm call and one faer call:
+/// - 1024³, ten runs: quiet +4 to +12 % over gemm and +3 to +9 % over faer; contended (eight
+///   of the runs) −2 to +27 % over gemm (median +6 %) and +4 to +9 % over faer. One gemm call,
+///   the plan here before, trails one faer call by 0.4–5 % in eight of the ten runs' quiet
+///   repetitions, so that a quiet host put shapegrad below faer.
+/// - 768³ +2 % quiet, +12 % contended; 640×1024×1024 +11 %, +5 %; 1024×1024×512 +5 %, +13 %;
+///   1024×2048×1024 +2 %, +8 %.
+/// - With a destination 512 columns wide the blocks do not pay: 1024×512×512 −0.5 % quiet and
+///   −6 % contended, 1024×512×1024 +1.4 %, −3 %.
+///
+/// Blocks of 256 ([`FAER_WIDE_BLOCK_F32`]) did as well quiet but worse contended (1024³: down
+/// to −3.5 % against gemm; in one full benchmark run, 0.967 of gemm); blocks of 352 and 448
+/// matched 384 within 1 % quiet.
+pub(crate) const FAER_DX_WIDE_MAX_ROWS_F32: usize = 1024;
+
+/// See [`FAER_DX_WIDE_MAX_ROWS_F32`].
+pub(crate) const FAER_DX_WIDE_MIN_COLS: usize = 768;
+
+/// Destination columns per call in [`Plan::FaerColumnBlocks`] for f32 `dY·Aᵀ` with more than
+/// [`FAER_DX_MAX_ROWS_F32`] rows ([`FAER_DX_WIDE_MAX_ROWS_F32`] gives the numbers).
+pub(crate) const FAER_WIDER_BLOCK_F32: usize = 384;
+
+/// Whether `dY·Aᵀ` with an `m × n` destination takes [`Plan::FaerColumnBlocks`] on one thread
+/// (where the AVX-512 kernels run).
+fn faer_dx_blocks(m: usize, n: usize, f64: bool) -> bool {
+    if f64 {
+        m <= FAER_MAX_ROWS
+    } else {
+        m <= FAER_DX_MAX_ROWS_F32 || (m <= FAER_DX_WIDE_MAX_ROWS_F32 && n >= FAER_DX_WIDE_MIN_COLS)
+    }
+}
 
 /// Destination columns per call in [`Plan::FaerColumnBlocks`] for f32 `dY·Aᵀ` with more than
 /// [`FAER_MAX_ROWS`] rows. Each call reads all of `dY`, so with many rows fewer, wider blocks
@@ -280,8 +320,10 @@ pub(crate) fn faer_block(f64: bool, rows: usize) -> usize {
         FAER_BLOCK_F64
     } else if rows <= FAER_MAX_ROWS {
         FAER_BLOCK_F32
-    } else {
+    } else if rows <= FAER_DX_MAX_ROWS_F32 {
         FAER_WIDE_BLOCK_F32
+    } else {
+        FAER_WIDER_BLOCK_F32
     }
 }
 
@@ -351,15 +393,7 @@ pub(crate) fn plan(
         {
             whole(Plan::GemmDirect)
         }
-        (Layout::Rows, Layout::Cols)
-            if !parallel
-                && avx512
-                && m <= if f64 {
-                    FAER_MAX_ROWS
-                } else {
-                    FAER_DX_MAX_ROWS_F32
-                } =>
-        {
+        (Layout::Rows, Layout::Cols) if !parallel && avx512 && faer_dx_blocks(m, n, f64) => {
             whole(Plan::FaerColumnBlocks)
         }
         (Layout::Rows, Layout::Cols) if parallel => {
