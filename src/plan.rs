@@ -38,7 +38,7 @@
 //!   pack it (f32 128×256×512: 112 → 150, one faer call 145; f64: +5 to +10 % over both); in
 //!   f32 up to 512 rows, in wider blocks ([`FAER_DX_MAX_ROWS_F32`]: 512³ +4 to +10 % over gemm),
 //!   and up to 1024 rows if the destination has at least 768 columns, in blocks of 384
-//!   ([`FAER_DX_WIDE_MAX_ROWS_F32`]: 1024³ +4 to +12 % over gemm and +3 to +9 % over one faer
+//!   ([`FAER_DX_WIDE_MAX_ROWS_F32`]: 1024³ +4 to +12 % over gemm and +3 to +13 % over one faer
 //!   call on a quiet host).
 //!
 //!   f64 `X·A` and `Xᵀ·dY` stay on gemm: there faer's blocks win at some sizes and lose 5–6 %
@@ -165,8 +165,11 @@ pub(crate) const FEW_ROWS: usize = 48;
 /// by side): faer's kernel in blocks of 96–480 destination columns −29 to −55 %, in blocks of
 /// 12–100 rows −7 to −25 %; gemm, whole or in row or column blocks, −5 to −72 %; a
 /// hand-written AVX-512 kernel (8×48 tiles, the whole depth in registers) −11 % with ordinary
-/// stores and −18 to −38 % with streaming ones, so the 64 MiB destination's reads for
-/// ownership are not what holds the product back here.
+/// stores and −18 to −38 % with streaming ones (−34 to −62 % walking the destination by
+/// column panels). The product is bound by its writes: filling the 64 MiB destination alone
+/// takes 8.1 ms with ordinary stores and 3.2 ms with streaming ones, against about 9.5 ms for
+/// faer's call. A kernel that kept its multiply-adds going while streaming stores drain could
+/// gain; one that stores each tile once it is done stalls on them.
 pub(crate) const THIN_DEPTH: usize = 64;
 
 /// f32 `Xᵀ·dY` on one thread with a destination of at most this many elements (256×512, the
@@ -217,7 +220,7 @@ pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 512;
 /// destination has at least [`FAER_DX_WIDE_MIN_COLS`] columns. Measured side by side (I×K×J,
 /// f32, 1 thread; medians of each repetition's ratio, split by the host's state as for
 /// [`GEMM_BLOCK`]), against one gemm call and one faer call:
-/// - 1024³, ten runs: quiet +4 to +12 % over gemm and +3 to +9 % over faer; contended (eight
+/// - 1024³, ten runs: quiet +4 to +12 % over gemm and +3 to +13 % over faer; contended (eight
 ///   of the runs) −2 to +27 % over gemm (median +6 %) and +4 to +9 % over faer. One gemm call,
 ///   the plan here before, trails one faer call by 0.4–5 % in eight of the ten runs' quiet
 ///   repetitions, so that a quiet host put shapegrad below faer.
