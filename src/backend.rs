@@ -474,6 +474,27 @@ mod tests {
         assert_eq!(plan(s, NT, true, 2), whole(Plan::GemmDirect));
     }
 
+    /// On one thread, `Xᵀ·dY` with a batch of at most 48 and a destination of at least 2^23
+    /// elements takes one call of faer's kernel; deeper or smaller, it does not.
+    #[test]
+    fn a_thin_weight_gradient_takes_faer_only_with_a_large_destination() {
+        for f64 in [false, true] {
+            for dims in [(4096, 4096, 32), (2048, 4096, 32), (4096, 2048, 48)] {
+                assert_eq!(
+                    plan(dims, TN, f64, 1),
+                    whole(with_avx512(Plan::Faer)),
+                    "{dims:?}"
+                );
+                assert_ne!(plan(dims, TN, f64, 2).plan, Plan::Faer, "{dims:?}");
+            }
+            for dims in [(4096, 4096, 64), (2048, 2048, 32), (1024, 1024, 32)] {
+                assert_eq!(plan(dims, TN, f64, 1), whole(Plan::Gemm), "{dims:?}");
+            }
+        }
+        assert_eq!(plan((256, 512, 32), TN, false, 1), whole(gemm_blocks()));
+        assert_eq!(plan((256, 512, 32), TN, true, 1), whole(Plan::Gemm));
+    }
+
     /// f32 `Xᵀ·dY` with a destination of up to 2^17 elements and a depth of up to 2048 takes
     /// gemm in column blocks on one thread (where the AVX-512 kernels run); f64, larger
     /// destinations, deeper products and two threads do not.

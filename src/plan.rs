@@ -30,8 +30,9 @@
 //!     faer's kernel in blocks, which these products took before, they keep their lead over
 //!     gemm when another tenant slows the core.
 //! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate faer 0.24 calls), only with
-//!   AVX-512: `Xᵀ·dY` with a small batch on one thread (32×4096×4096: 76 → 81, f64 47 → 50),
-//!   and the blocks of a split f32 `dY·Aᵀ`.
+//!   AVX-512: `Xᵀ·dY` with a small batch (≤ 48) and a large destination on one thread
+//!   (32×4096×4096: 76 → 81, f64 47 → 50; [`FAER_THIN_MAX_DEPTH`]), and the blocks of a split
+//!   f32 `dY·Aᵀ`.
 //! * [`Plan::FaerColumnBlocks`], faer's kernel on blocks of 96 (f32) or 48 (f64) destination
 //!   columns, one call each ([`FAER_BLOCK_F32`] and [`FAER_BLOCK_F64`] say why), on one thread,
 //!   for `dY·Aᵀ` with up to 256 rows, both types: gemm must gather `A` element by element to
@@ -158,27 +159,47 @@ pub(crate) fn gemm_block(rows: usize) -> usize {
 /// against a weight matrix is the case [`Plan::GemmColumnBlocks`] serves.
 pub(crate) const FEW_ROWS: usize = 48;
 
-/// `Xᵀ·dY` with at most this deep a product (the batch) counts as thin.
-///
-/// A thin `Xᵀ·dY` takes one call of faer's kernel on one thread: the call faer's own `matmul`
-/// makes, so against faer this is a tie. Against that call (32×4096×4096 f32, 1 thread, side
-/// by side): faer's kernel in blocks of 96–480 destination columns −29 to −55 %, in blocks of
-/// 12–100 rows −7 to −25 %; gemm, whole or in row or column blocks, −5 to −72 %; a
-/// hand-written AVX-512 kernel (8×48 tiles, the whole depth in registers) −11 % with ordinary
-/// stores and −18 to −38 % with streaming ones (−34 to −62 % walking the destination by
-/// column panels). The product is bound by its writes: filling the 64 MiB destination alone
-/// takes 8.1 ms with ordinary stores and 3.2 ms with streaming ones, against about 9.5 ms for
-/// faer's call. A kernel that kept its multiply-adds going while streaming stores drain could
-/// gain; one that stores each tile once it is done stalls on them.
+/// `Xᵀ·dY` with at most this deep a product (the batch) counts as thin: on several threads it is
+/// not split by rows.
 pub(crate) const THIN_DEPTH: usize = 64;
+
+/// On one thread, `Xᵀ·dY` (either type) at most this deep, with a destination of at least
+/// [`FAER_THIN_MIN_ELEMS`] elements, takes one call of faer's kernel ([`Plan::Faer`]): the call
+/// faer's own `matmul` makes, so against faer this is a tie. Side by side, faer's call against
+/// one gemm call (I×K×J, so dA is K×J at depth I; quiet host / contended):
+/// - f32 32×4096×4096 +28 % / +15 %, 32×2048×4096 +7 % / +5 %, 32×4096×2048 +5.5 % / 0,
+///   48×4096×4096 +6.5 % / −4.5 %; f64 32×4096×4096 +5 %, 32×4096×2048 +8 to +11 %,
+///   32×2048×4096 +2 to +7 % / −1 %.
+/// - Deeper, or with a smaller destination, gemm does as well or better: 64×4096×4096 f32
+///   −1 %, f64 −15 %; 64×2048×2048 f32 0 to −4 % / −26 %, f64 −7 %; 64×1024×1024 f32
+///   −3 % / −14 %; 32×2048×2048 f32 +1 to +6.5 % / −11 to −12 %, f64 even; 32×1024×1024 f32
+///   −4.5 % / −14 % (f64 +4 %). With up to 2^17 elements gemm's column blocks
+///   ([`DA_BLOCK_MAX_ELEMS`]) beat faer's call too: 32×256×512 +1 % / +19 %, 64×256×512
+///   +4 % / +18.5 %.
+///
+/// Nothing beat faer's call at 32×4096×4096 f32: faer's kernel in blocks of 96–480
+/// destination columns −29 to −55 %, in blocks of 12–100 rows −7 to −25 %; gemm, whole or in
+/// row or column blocks, −5 to −72 %; a hand-written AVX-512 kernel (8×48 tiles, the whole
+/// depth in registers) −11 % with ordinary stores and −18 to −38 % with streaming ones (−30 to
+/// −62 % walking the destination in column panels). The product is bound by its writes:
+/// filling the 64 MiB destination alone takes 8.1 ms with ordinary stores and 3.2 ms with
+/// streaming ones, against about 9.5 ms for faer's call. A kernel that kept its multiply-adds
+/// going while streaming stores drain could gain; one that stores each tile once it is done
+/// stalls on them.
+pub(crate) const FAER_THIN_MAX_DEPTH: usize = 48;
+
+/// See [`FAER_THIN_MAX_DEPTH`]: 2048×4096, a 32 MiB f32 destination.
+pub(crate) const FAER_THIN_MIN_ELEMS: usize = 1 << 23;
 
 /// f32 `Xᵀ·dY` on one thread with a destination of at most this many elements (256×512, the
 /// seed's dA: 512 KiB) takes [`Plan::GemmColumnBlocks`] up to a depth of
 /// [`DA_BLOCK_MAX_DEPTH`]. Against one gemm call, three runs each, in the host's quiet state
 /// (I × K × J, so dA is K × J with depth I): 128×256×512 +4.6 to +6 %, 128×128×512 +2 to
 /// +7 %, 128×256×256 +10 to +11 %, 512×256×512 +3 to +5 %, 1024×128×512 +4 to +7 %; it still
-/// gains 2–4 % while the host is contended. With 2^18 elements the gain is gone
-/// (128×512×512 −3.5 to +3 %, 512³ −4 to +5 %).
+/// gains 2–4 % while the host is contended; with a batch of 32 or 64 too (32×256×512 +3.5 %
+/// quiet, +4 % contended; 64×256×512 +5.5 %, +5.5 %). With 2^18 elements the gain is gone
+/// (128×512×512 −3.5 to +3 %, 512³ −4 to +5 %), except in the thinnest products
+/// (64×512×512 +5.6 % quiet, 32×512×512 +2.8 %), which one run each leaves on one gemm call.
 pub(crate) const DA_BLOCK_MAX_ELEMS: usize = 1 << 17;
 
 /// The deepest f32 `Xᵀ·dY` measured with [`Plan::GemmColumnBlocks`] (2048×256×512: +2 to +6 %
@@ -410,8 +431,13 @@ pub(crate) fn plan(
                 whole(Plan::Gemm)
             }
         }
-        // Xᵀ·dY with a small batch (a large, shallow product).
-        (Layout::Cols, Layout::Rows) if threads == 1 && avx512 && k <= THIN_DEPTH => {
+        // Xᵀ·dY with a small batch and a large destination (a large, shallow product).
+        (Layout::Cols, Layout::Rows)
+            if threads == 1
+                && avx512
+                && k <= FAER_THIN_MAX_DEPTH
+                && m.saturating_mul(n) >= FAER_THIN_MIN_ELEMS =>
+        {
             whole(Plan::Faer)
         }
         // f32 Xᵀ·dY with a small destination.
