@@ -9,7 +9,8 @@
 #![allow(unsafe_code)]
 
 use crate::plan::{
-    Plan, SPLIT_ALIGN, Split, column_blocks, faer_block, gemm_block, is_f64, layout, plan,
+    CACHE_LINE, Plan, SPLIT_ALIGN, Split, column_blocks, faer_block, gemm_block, is_f64, layout,
+    plan,
 };
 use crate::{Dyn, MatRef, Scalar};
 
@@ -190,6 +191,20 @@ impl<T: Scalar> Operands<T> {
         }
     }
 
+    /// The destination columns before its first cache-line boundary, when every row starts that
+    /// far from one (a row is a whole number of lines) and columns are left after them; else 0.
+    fn misaligned_columns(&self) -> usize {
+        let size = size_of::<T>();
+        let row_bytes = self.dst_rs.unsigned_abs() * size;
+        let past_line = self.dst.addr() % CACHE_LINE;
+        if !row_bytes.is_multiple_of(CACHE_LINE) || past_line == 0 {
+            return 0;
+        }
+        // Exact: `dst` is aligned to its element, whose size divides a line.
+        let lead = (CACHE_LINE - past_line) / size;
+        if lead < self.n { lead } else { 0 }
+    }
+
     fn parallelism(&self) -> gemm::Parallelism {
         match self.threads {
             1 => gemm::Parallelism::None,
@@ -203,8 +218,8 @@ impl<T: Scalar> Operands<T> {
     /// Every offset the strides name for i < m, p < k, j < n (the destination at
     /// i·dst_rs + j) must be inside the allocations behind the pointers, `dst` must not overlap
     /// the operands nor be written by anyone else meanwhile, and m, n, k must be non-zero.
-    /// [`Plan::Faer`] and [`Plan::FaerColumnBlocks`] need x86-64 with AVX-512 (elsewhere they fall
-    /// back to gemm).
+    /// [`Plan::Faer`], [`Plan::FaerAligned`] and [`Plan::FaerColumnBlocks`] need x86-64 with
+    /// AVX-512 (elsewhere they fall back to gemm).
     unsafe fn run(&self, plan: Plan) {
         // SAFETY: forwarded from the caller.
         unsafe {
@@ -218,6 +233,14 @@ impl<T: Scalar> Operands<T> {
                     }
                 }
                 Plan::Faer => self.faer(),
+                // Two sub-problems with disjoint destination columns.
+                Plan::FaerAligned => {
+                    let lead = self.misaligned_columns();
+                    if lead > 0 {
+                        self.columns(0, lead).faer();
+                    }
+                    self.columns(lead, self.n - lead).faer();
+                }
                 Plan::FaerColumnBlocks => {
                     for block in self.column_slices(faer_block(is_f64::<T>(), self.m)) {
                         block.faer();
@@ -475,17 +498,17 @@ mod tests {
     }
 
     /// On one thread, `Xᵀ·dY` with a batch of at most 48 and a destination of at least 2^23
-    /// elements takes one call of faer's kernel; deeper or smaller, it does not.
+    /// elements takes faer's kernel on line-aligned rows; deeper or smaller, it does not.
     #[test]
     fn a_thin_weight_gradient_takes_faer_only_with_a_large_destination() {
         for f64 in [false, true] {
             for dims in [(4096, 4096, 32), (2048, 4096, 32), (4096, 2048, 48)] {
                 assert_eq!(
                     plan(dims, TN, f64, 1),
-                    whole(with_avx512(Plan::Faer)),
+                    whole(with_avx512(Plan::FaerAligned)),
                     "{dims:?}"
                 );
-                assert_ne!(plan(dims, TN, f64, 2).plan, Plan::Faer, "{dims:?}");
+                assert_ne!(plan(dims, TN, f64, 2).plan, Plan::FaerAligned, "{dims:?}");
             }
             for dims in [(4096, 4096, 64), (2048, 2048, 32), (1024, 1024, 32)] {
                 assert_eq!(plan(dims, TN, f64, 1), whole(Plan::Gemm), "{dims:?}");
@@ -700,6 +723,7 @@ mod tests {
             Plan::GemmDirect,
             Plan::GemmColumnBlocks,
             Plan::Faer,
+            Plan::FaerAligned,
             Plan::FaerColumnBlocks,
         ] {
             for (lt, rt) in [(false, false), (false, true), (true, false), (true, true)] {
@@ -718,5 +742,91 @@ mod tests {
             // Rows enough for FaerColumnBlocks' blocks of 384, the last narrower.
             check::<f32>(plan_, (520, 420, 2), false, true);
         }
+    }
+
+    /// `misaligned_columns` counts the columns before the destination's first cache line, for
+    /// every offset from a line, only when a row is whole lines and columns are left; and
+    /// `FaerAligned`, which computes those columns by a call of their own, gets the product right
+    /// at every offset, in both types.
+    #[test]
+    fn faer_aligned_computes_the_columns_before_the_first_line_apart() {
+        fn check<T: Scalar>() {
+            let size = size_of::<T>();
+            let per_line = CACHE_LINE / size;
+            // n = 2 lines of columns (rows whole lines), then one element more (not).
+            for (m, n, k) in [(9, 2 * per_line, 5), (9, 2 * per_line + 1, 5)] {
+                let (l, r) = small_integer_operands::<T>(m, n, k);
+                let mut want = vec![T::ZERO; m * n];
+                for i in 0..m {
+                    for j in 0..n {
+                        want[i * n + j] = (0..k).map(|p| l[i * k + p] * r[p * n + j]).sum();
+                    }
+                }
+                let mut buf = vec![T::ONE; m * n + 2 * per_line];
+                let first_line = buf.as_ptr().addr().next_multiple_of(CACHE_LINE);
+                let start = (first_line - buf.as_ptr().addr()) / size;
+                for past in 0..per_line {
+                    let at = start + past;
+                    let dst = &mut buf[at..at + m * n];
+                    let op = Operands {
+                        m,
+                        n,
+                        k,
+                        dst: dst.as_mut_ptr(),
+                        dst_rs: stride(n),
+                        lhs: l.as_ptr(),
+                        lhs_rs: stride(k),
+                        lhs_cs: 1,
+                        rhs: r.as_ptr(),
+                        rhs_rs: stride(n),
+                        rhs_cs: 1,
+                        scale: T::ONE,
+                        accumulate: false,
+                        threads: 1,
+                    };
+                    let lead = if past == 0 || !n.is_multiple_of(per_line) {
+                        0
+                    } else {
+                        per_line - past
+                    };
+                    assert_eq!(
+                        op.misaligned_columns(),
+                        lead,
+                        "{n} columns, {past} past a line"
+                    );
+                    // SAFETY: dense m×k and k×n operands, and dst is m·n elements of `buf`, all
+                    // alive for the call.
+                    unsafe { op.run(Plan::FaerAligned) };
+                    assert!(dst == want, "{n} columns, {past} past a line");
+                    dst.fill(T::ONE);
+                }
+            }
+            // With no column left after the misaligned ones there is nothing to split off.
+            let mut buf = vec![T::ZERO; 4 * per_line];
+            let first_line = buf.as_ptr().addr().next_multiple_of(CACHE_LINE);
+            let two_short = (first_line - buf.as_ptr().addr()) / size + per_line - 2;
+            let dst = buf[two_short..].as_mut_ptr();
+            for (n, lead) in [(1, 0), (2, 0), (3, 2)] {
+                let op = Operands {
+                    m: 1,
+                    n,
+                    k: 1,
+                    dst,
+                    dst_rs: stride(per_line),
+                    lhs: dst,
+                    lhs_rs: 1,
+                    lhs_cs: 1,
+                    rhs: dst,
+                    rhs_rs: 1,
+                    rhs_cs: 1,
+                    scale: T::ONE,
+                    accumulate: false,
+                    threads: 1,
+                };
+                assert_eq!(op.misaligned_columns(), lead, "{n} columns");
+            }
+        }
+        check::<f32>();
+        check::<f64>();
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! The destination is always row-major. [`plan`] picks, from the layout of the operands (the
 //! three layouts of a product and its backward: `X·A`, `dY·Aᵀ` and `Xᵀ·dY`), the shape, the
-//! element type and the thread count, one of five equivalent calls, and on several threads
+//! element type and the thread count, one of six equivalent calls, and on several threads
 //! whether to split the destination into one block per thread; nothing copies an operand. The
 //! rules were measured on a 2-core AVX-512 machine (Xeon, KVM) with the kernels called side by
 //! side; GFLOP/s below are f32 on one thread unless said otherwise, and
@@ -30,9 +30,12 @@
 //!     faer's kernel in blocks, which these products took before, they keep their lead over
 //!     gemm when another tenant slows the core.
 //! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate faer 0.24 calls), only with
-//!   AVX-512: `Xᵀ·dY` with a small batch (≤ 48) and a large destination on one thread
-//!   (32×4096×4096: 76 → 81, f64 47 → 50; [`FAER_THIN_MAX_DEPTH`]), and the blocks of a split
-//!   f32 `dY·Aᵀ`.
+//!   AVX-512: the blocks of a split f32 `dY·Aᵀ`.
+//! * [`Plan::FaerAligned`], faer's kernel with the destination's rows aligned to cache lines
+//!   (its first few columns in a call of their own): `Xᵀ·dY` with a small batch (≤ 48) and a
+//!   large destination on one thread (32×4096×4096: 76 → 81 with one faer call, f64 47 → 50;
+//!   +4 to +8 % more over that call on a destination that does not start on a line;
+//!   [`FAER_THIN_MAX_DEPTH`]).
 //! * [`Plan::FaerColumnBlocks`], faer's kernel on blocks of 96 (f32) or 48 (f64) destination
 //!   columns, one call each ([`FAER_BLOCK_F32`] and [`FAER_BLOCK_F64`] say why), on one thread,
 //!   for `dY·Aᵀ` with up to 256 rows, both types: gemm must gather `A` element by element to
@@ -78,6 +81,14 @@ pub(crate) enum Plan {
     GemmColumnBlocks,
     /// faer's x86 kernel.
     Faer,
+    /// faer's x86 kernel, with the destination's columns before its first 64-byte boundary
+    /// computed by a call of their own ([`CACHE_LINE`]): when a row is a whole number of cache
+    /// lines, every row of the main call then starts on a line, and no store straddles two.
+    /// Worth the extra call only where writing the destination is most of the work (a thin
+    /// `Xᵀ·dY`, [`FAER_THIN_MAX_DEPTH`]); in deep products the narrow call costs more than the
+    /// alignment gains (1024³ `X·A` with gemm −7 %, 512³ `dY·Aᵀ` in faer's blocks −5 %, on a
+    /// destination 16 bytes past a line, where an aligned one was as fast as a misaligned).
+    FaerAligned,
     /// faer's x86 kernel on blocks of [`faer_block`] destination columns, one call each.
     FaerColumnBlocks,
 }
@@ -164,9 +175,9 @@ pub(crate) const FEW_ROWS: usize = 48;
 pub(crate) const THIN_DEPTH: usize = 64;
 
 /// On one thread, `Xᵀ·dY` (either type) at most this deep, with a destination of at least
-/// [`FAER_THIN_MIN_ELEMS`] elements, takes one call of faer's kernel ([`Plan::Faer`]): the call
-/// faer's own `matmul` makes, so against faer this is a tie. Side by side, faer's call against
-/// one gemm call (I×K×J, so dA is K×J at depth I; quiet host / contended):
+/// [`FAER_THIN_MIN_ELEMS`] elements, takes faer's kernel with its rows aligned to cache lines
+/// ([`Plan::FaerAligned`]). Side by side, faer's call against one gemm call (I×K×J, so dA is
+/// K×J at depth I; quiet host / contended):
 /// - f32 32×4096×4096 +28 % / +15 %, 32×2048×4096 +7 % / +5 %, 32×4096×2048 +5.5 % / 0,
 ///   48×4096×4096 +6.5 % / −4.5 %; f64 32×4096×4096 +5 %, 32×4096×2048 +8 to +11 %,
 ///   32×2048×4096 +2 to +7 % / −1 %.
@@ -177,7 +188,18 @@ pub(crate) const THIN_DEPTH: usize = 64;
 ///   ([`DA_BLOCK_MAX_ELEMS`]) beat faer's call too: 32×256×512 +1 % / +19 %, 64×256×512
 ///   +4 % / +18.5 %.
 ///
-/// Nothing beat faer's call at 32×4096×4096 f32: faer's kernel in blocks of 96–480
+/// The product is bound by its writes, and a store that straddles two cache lines costs two.
+/// A `Vec` only aligns to its element, and glibc maps a large one on pages of its own with a
+/// 16-byte header in front, so its data starts 16 bytes past a cache line (faer's own `Mat`
+/// aligns to lines); when a row is whole lines, every row does. With the columns up to the
+/// first line in a call of their own, faer's call on the rest writes whole lines. On a
+/// destination 16 bytes past a line, against one faer call: f32 32×4096×4096 +5 to +7 % (four
+/// runs; 32 bytes past, +6 %), 48×4096×4096 +7 %, 32×2048×4096 +3.5 to +7 %; f64
+/// 32×4096×4096 +4 to +8 %, 32×4096×2048 +5.5 to +8 %. One faer call on an aligned
+/// destination is as fast as the split one: +5 to +9 % over one on a misaligned destination,
+/// where two aligned buffers differ by −2 to +1.4 %.
+///
+/// Nothing else beat faer's call at 32×4096×4096 f32: faer's kernel in blocks of 96–480
 /// destination columns −29 to −55 %, in blocks of 12–100 rows −7 to −25 %; gemm, whole or in
 /// row or column blocks, −5 to −72 %; a hand-written AVX-512 kernel (8×48 tiles, the whole
 /// depth in registers) −11 % with ordinary stores and −18 to −38 % with streaming ones (−30 to
@@ -185,7 +207,9 @@ pub(crate) const THIN_DEPTH: usize = 64;
 /// filling the 64 MiB destination alone takes 8.1 ms with ordinary stores and 3.2 ms with
 /// streaming ones, against about 9.5 ms for faer's call. A kernel that kept its multiply-adds
 /// going while streaming stores drain could gain; one that stores each tile once it is done
-/// stalls on them.
+/// stalls on them, and so did one that stored the previous tile's results one vector per depth
+/// step (4×48 tiles, −20 to −24 %); prefetching the destination for writing two or four
+/// tiles ahead did not help either (−2 to −16 %).
 pub(crate) const FAER_THIN_MAX_DEPTH: usize = 48;
 
 /// See [`FAER_THIN_MAX_DEPTH`]: 2048×4096, a 32 MiB f32 destination.
@@ -355,6 +379,9 @@ pub(crate) fn faer_block(f64: bool, rows: usize) -> usize {
 /// that two threads never write the same line.
 pub(crate) const SPLIT_ALIGN: usize = 16;
 
+/// The bytes in a cache line, which [`Plan::FaerAligned`] aligns rows to.
+pub(crate) const CACHE_LINE: usize = 64;
+
 pub(crate) fn is_f64<T: Scalar>() -> bool {
     TypeId::of::<T>() == TypeId::of::<f64>()
 }
@@ -438,7 +465,7 @@ pub(crate) fn plan(
                 && k <= FAER_THIN_MAX_DEPTH
                 && m.saturating_mul(n) >= FAER_THIN_MIN_ELEMS =>
         {
-            whole(Plan::Faer)
+            whole(Plan::FaerAligned)
         }
         // f32 Xᵀ·dY with a small destination.
         (Layout::Cols, Layout::Rows)
