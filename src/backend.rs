@@ -750,9 +750,40 @@ mod tests {
     /// at every offset, in both types.
     #[test]
     fn faer_aligned_computes_the_columns_before_the_first_line_apart() {
+        /// Row-major m×k and k×n operands, and an m×n destination with rows `dst_rs` apart.
+        fn dense<T: Scalar>(
+            (m, n, k): (usize, usize, usize),
+            dst: *mut T,
+            dst_rs: usize,
+            lhs: *const T,
+            rhs: *const T,
+        ) -> Operands<T> {
+            Operands {
+                m,
+                n,
+                k,
+                dst,
+                dst_rs: stride(dst_rs),
+                lhs,
+                lhs_rs: stride(k),
+                lhs_cs: 1,
+                rhs,
+                rhs_rs: stride(n),
+                rhs_cs: 1,
+                scale: T::ONE,
+                accumulate: false,
+                threads: 1,
+            }
+        }
+
+        /// The index of `buf`'s first element on a cache line.
+        fn first_on_a_line<T>(buf: &[T]) -> usize {
+            let at = buf.as_ptr().addr();
+            (at.next_multiple_of(CACHE_LINE) - at) / size_of::<T>()
+        }
+
         fn check<T: Scalar>() {
-            let size = size_of::<T>();
-            let per_line = CACHE_LINE / size;
+            let per_line = CACHE_LINE / size_of::<T>();
             // n = 2 lines of columns (rows whole lines), then one element more (not).
             for (m, n, k) in [(9, 2 * per_line, 5), (9, 2 * per_line + 1, 5)] {
                 let (l, r) = small_integer_operands::<T>(m, n, k);
@@ -763,27 +794,10 @@ mod tests {
                     }
                 }
                 let mut buf = vec![T::ONE; m * n + 2 * per_line];
-                let first_line = buf.as_ptr().addr().next_multiple_of(CACHE_LINE);
-                let start = (first_line - buf.as_ptr().addr()) / size;
+                let start = first_on_a_line(&buf);
                 for past in 0..per_line {
-                    let at = start + past;
-                    let dst = &mut buf[at..at + m * n];
-                    let op = Operands {
-                        m,
-                        n,
-                        k,
-                        dst: dst.as_mut_ptr(),
-                        dst_rs: stride(n),
-                        lhs: l.as_ptr(),
-                        lhs_rs: stride(k),
-                        lhs_cs: 1,
-                        rhs: r.as_ptr(),
-                        rhs_rs: stride(n),
-                        rhs_cs: 1,
-                        scale: T::ONE,
-                        accumulate: false,
-                        threads: 1,
-                    };
+                    let dst = &mut buf[start + past..start + past + m * n];
+                    let op = dense((m, n, k), dst.as_mut_ptr(), n, l.as_ptr(), r.as_ptr());
                     let lead = if past == 0 || !n.is_multiple_of(per_line) {
                         0
                     } else {
@@ -801,28 +815,13 @@ mod tests {
                     dst.fill(T::ONE);
                 }
             }
-            // With no column left after the misaligned ones there is nothing to split off.
+            // With no column left after the misaligned ones there is nothing to split off (the
+            // operands are never read: only the destination's address and shape count).
             let mut buf = vec![T::ZERO; 4 * per_line];
-            let first_line = buf.as_ptr().addr().next_multiple_of(CACHE_LINE);
-            let two_short = (first_line - buf.as_ptr().addr()) / size + per_line - 2;
+            let two_short = first_on_a_line(&buf) + per_line - 2;
             let dst = buf[two_short..].as_mut_ptr();
             for (n, lead) in [(1, 0), (2, 0), (3, 2)] {
-                let op = Operands {
-                    m: 1,
-                    n,
-                    k: 1,
-                    dst,
-                    dst_rs: stride(per_line),
-                    lhs: dst,
-                    lhs_rs: 1,
-                    lhs_cs: 1,
-                    rhs: dst,
-                    rhs_rs: 1,
-                    rhs_cs: 1,
-                    scale: T::ONE,
-                    accumulate: false,
-                    threads: 1,
-                };
+                let op = dense((1, n, 1), dst, per_line, dst, dst);
                 assert_eq!(op.misaligned_columns(), lead, "{n} columns");
             }
         }

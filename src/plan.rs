@@ -375,12 +375,12 @@ pub(crate) fn faer_block(f64: bool, rows: usize) -> usize {
     }
 }
 
-/// Column blocks of a split start on a multiple of this many elements (a cache line of f32), so
-/// that two threads never write the same line.
-pub(crate) const SPLIT_ALIGN: usize = 16;
-
 /// The bytes in a cache line, which [`Plan::FaerAligned`] aligns rows to.
 pub(crate) const CACHE_LINE: usize = 64;
+
+/// Column blocks of a split start on a multiple of this many elements (a cache line of f32), so
+/// that two threads never write the same line.
+pub(crate) const SPLIT_ALIGN: usize = CACHE_LINE / size_of::<f32>();
 
 pub(crate) fn is_f64<T: Scalar>() -> bool {
     TypeId::of::<T>() == TypeId::of::<f64>()
