@@ -458,8 +458,8 @@ mod tests {
         for (m, n, k) in [(1024, 512, 512), (1024, 512, 1024), (1025, 1024, 1024)] {
             assert_eq!(plan((m, n, k), NT, false, 1), whole(Plan::Gemm));
         }
-        assert_eq!(faer_block(false, 1024), FAER_WIDER_BLOCK_F32);
-        assert_eq!(faer_block(false, 512), FAER_WIDE_BLOCK_F32);
+        assert_eq!(faer_block(false, 1024), FAER_BLOCK_F32_1024_ROWS);
+        assert_eq!(faer_block(false, 512), FAER_BLOCK_F32_512_ROWS);
     }
 
     /// On one thread, the seed's products (and others with at most 256 rows) take column blocks:

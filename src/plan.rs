@@ -251,7 +251,7 @@ pub(crate) const DIRECT_MIN_DEPTH_PER_ROW: usize = 16;
 pub(crate) const FAER_MAX_ROWS: usize = 256;
 
 /// f32 `dY·Aᵀ` on one thread with more than [`FAER_MAX_ROWS`] and at most this many rows takes
-/// [`Plan::FaerColumnBlocks`] in blocks of [`FAER_WIDE_BLOCK_F32`] columns: against gemm,
+/// [`Plan::FaerColumnBlocks`] in blocks of [`FAER_BLOCK_F32_512_ROWS`] columns: against gemm,
 /// 384×512×512 +8 %, 512³ +4 to +10 % (in every state of the host), 512×1024×1024 +15 %.
 /// With more rows the gain shrinks and turns on the host's state: 640×512×512 +4 %,
 /// 768³ +0.6 %, 1024×512×512 +1 %, 1024³ +9 % quiet but −5 to +4 % in three side-by-side runs
@@ -261,8 +261,8 @@ pub(crate) const FAER_MAX_ROWS: usize = 256;
 pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 512;
 
 /// f32 `dY·Aᵀ` on one thread with more than [`FAER_DX_MAX_ROWS_F32`] and at most this many
-/// rows takes [`Plan::FaerColumnBlocks`], in blocks of [`FAER_WIDER_BLOCK_F32`] columns, if the
-/// destination has at least [`FAER_DX_WIDE_MIN_COLS`] columns. Measured side by side (I×K×J,
+/// rows takes [`Plan::FaerColumnBlocks`], in blocks of [`FAER_BLOCK_F32_1024_ROWS`] columns, if
+/// the destination has at least [`FAER_DX_WIDE_MIN_COLS`] columns. Measured side by side (I×K×J,
 /// f32, 1 thread; medians of each repetition's ratio, split by the host's state as for
 /// [`GEMM_BLOCK`]), against one gemm call and one faer call:
 /// - 1024³, ten runs: quiet +4 to +12 % over gemm and +3 to +13 % over faer; contended (eight
@@ -274,8 +274,8 @@ pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 512;
 /// - With a destination 512 columns wide the blocks do not pay: 1024×512×512 −0.5 % quiet and
 ///   −6 % contended, 1024×512×1024 +1.4 %, −3 %.
 ///
-/// Blocks of 256 ([`FAER_WIDE_BLOCK_F32`]) did as well quiet but worse contended (1024³: down
-/// to −3.5 % against gemm; in one full benchmark run, 0.967 of gemm); blocks of 352 and 448
+/// Blocks of 256 ([`FAER_BLOCK_F32_512_ROWS`]) did as well quiet but worse contended (1024³:
+/// down to −3.5 % against gemm; in one full benchmark run, 0.967 of gemm); blocks of 352 and 448
 /// matched 384 within 1 % quiet.
 pub(crate) const FAER_DX_WIDE_MAX_ROWS_F32: usize = 1024;
 
@@ -283,8 +283,9 @@ pub(crate) const FAER_DX_WIDE_MAX_ROWS_F32: usize = 1024;
 pub(crate) const FAER_DX_WIDE_MIN_COLS: usize = 768;
 
 /// Destination columns per call in [`Plan::FaerColumnBlocks`] for f32 `dY·Aᵀ` with more than
-/// [`FAER_DX_MAX_ROWS_F32`] rows ([`FAER_DX_WIDE_MAX_ROWS_F32`] gives the numbers).
-pub(crate) const FAER_WIDER_BLOCK_F32: usize = 384;
+/// [`FAER_DX_MAX_ROWS_F32`] and at most [`FAER_DX_WIDE_MAX_ROWS_F32`] (1024) rows (whose doc
+/// gives the numbers).
+pub(crate) const FAER_BLOCK_F32_1024_ROWS: usize = 384;
 
 /// Whether `dY·Aᵀ` with an `m × n` destination takes [`Plan::FaerColumnBlocks`] on one thread
 /// (where the AVX-512 kernels run).
@@ -297,11 +298,11 @@ fn faer_dx_blocks(m: usize, n: usize, f64: bool) -> bool {
 }
 
 /// Destination columns per call in [`Plan::FaerColumnBlocks`] for f32 `dY·Aᵀ` with more than
-/// [`FAER_MAX_ROWS`] rows. Each call reads all of `dY`, so with many rows fewer, wider blocks
+/// [`FAER_MAX_ROWS`] and at most [`FAER_DX_MAX_ROWS_F32`] (512) rows. Each call reads all of `dY`, so with many rows fewer, wider blocks
 /// do better; 256 columns of panels 512 deep (512 KiB) still sit well inside the 2 MiB L2.
 /// Side by side against one call of faer's: 512³ +1 %, 1024³ +6 %, 512×1024×1024 +6 %; blocks
 /// of [`FAER_BLOCK_F32`] there: 512³ −1 %, 1024³ −1 %.
-pub(crate) const FAER_WIDE_BLOCK_F32: usize = 256;
+pub(crate) const FAER_BLOCK_F32_512_ROWS: usize = 256;
 
 /// Up to this many multiply-adds (512³ and a little more), a parallel `X·A` or f64 `dY·Aᵀ` is
 /// split into one block of columns per thread; beyond, gemm's own threads do as well.
@@ -369,9 +370,9 @@ pub(crate) fn faer_block(f64: bool, rows: usize) -> usize {
     } else if rows <= FAER_MAX_ROWS {
         FAER_BLOCK_F32
     } else if rows <= FAER_DX_MAX_ROWS_F32 {
-        FAER_WIDE_BLOCK_F32
+        FAER_BLOCK_F32_512_ROWS
     } else {
-        FAER_WIDER_BLOCK_F32
+        FAER_BLOCK_F32_1024_ROWS
     }
 }
 
