@@ -603,7 +603,8 @@ mod tests {
         }
     }
 
-    /// Products of at least `FINE_SPLIT_MIN_MULADDS`, split into several blocks per thread,
+    /// Products of at least `FINE_SPLIT_MIN_MULADDS`, split into several blocks per thread
+    /// (narrow ones, and from `SPLIT_MAX_MULADDS` blocks of at least `GEMM_SPLIT_WIDE_BLOCK`),
     /// against a closed form: `lhs[i][p] = u_i + v_p` and `rhs[p][j] = w_j` make
     /// `dst[i][j] = w_j · (k·u_i + Σ_p v_p)`, which depends on the row, the column and the whole
     /// depth, so a block computed at a wrong offset or over part of the depth shows. Small
@@ -613,7 +614,7 @@ mod tests {
         use crate::{Threads, with_threads};
         use core::num::NonZeroUsize;
 
-        fn check<T: Scalar>((m, n, k): (usize, usize, usize), rhs_t: bool) {
+        fn check<T: Scalar>((m, n, k): (usize, usize, usize), rhs_t: bool, blocks: usize) {
             assert!(m * n * k >= FINE_SPLIT_MIN_MULADDS);
             let u = |i: usize| (i % 7) as f64 - 3.0;
             let v = |p: usize| (p % 5) as f64 - 2.0;
@@ -634,12 +635,8 @@ mod tests {
             };
             let layouts = (layout(&lhs), layout(&rhs));
             let schedule = plan((m, n, k), layouts, is_f64::<T>(), 2);
-            if schedule.split == Split::Columns {
-                assert_eq!(
-                    column_blocks(schedule.plan, (m, n, k), 2),
-                    2 * FINE_BLOCKS_PER_THREAD
-                );
-            }
+            assert_eq!(schedule.split, Split::Columns);
+            assert_eq!(column_blocks(schedule.plan, (m, n, k), 2), blocks);
             let sum_v: f64 = (0..k).map(v).sum();
             let mut dst = vec![T::ONE; m * n];
             let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
@@ -651,11 +648,44 @@ mod tests {
                 }
             }
         }
-        // X·A split by gemm, and f32 dY·Aᵀ split by faer's kernel where AVX-512 has it.
-        assert_eq!(plan((64, 2048, 1024), NN, false, 2).split, Split::Columns);
-        check::<f32>((64, 2048, 1024), false);
-        check::<f64>((64, 2048, 1024), false);
-        check::<f32>((128, 1024, 1024), true);
+        // X·A split by gemm, in 8 blocks of 256 and in 4 of 256 past `SPLIT_MAX_MULADDS`, and
+        // f32 dY·Aᵀ split by faer's kernel where AVX-512 has it (gemm's elsewhere).
+        let fine = 2 * FINE_BLOCKS_PER_THREAD;
+        check::<f32>((64, 2048, 1024), false, fine);
+        check::<f64>((64, 2048, 1024), false, fine);
+        check::<f32>((512, 1024, 1024), false, 4);
+        check::<f64>((512, 1024, 1024), false, 4);
+        check::<f32>((128, 1024, 1024), true, fine);
+    }
+
+    /// On two threads, `X·A` past `SPLIT_MAX_MULADDS` and up to `WIDE_SPLIT_MAX_MULADDS` is split
+    /// into blocks of at least 256 columns, a whole number per thread, if it is at least 512
+    /// deep and 512 wide; larger, shallower or narrower products keep gemm's threads, and so do
+    /// f64 `dY·Aᵀ` and `Xᵀ·dY` of that size.
+    #[test]
+    fn a_large_product_on_two_threads_is_split_into_wide_blocks() {
+        let gemm_split = Schedule {
+            plan: Plan::Gemm,
+            split: Split::Columns,
+        };
+        for f64 in [false, true] {
+            for (dims, blocks) in [
+                ((1024, 1024, 1024), 4),
+                ((768, 768, 768), 2),
+                ((1024, 2048, 512), 8),
+                ((2048, 1024, 512), 4),
+                ((2048, 512, 1024), 2),
+            ] {
+                assert_eq!(plan(dims, NN, f64, 2), gemm_split, "{dims:?}");
+                assert_eq!(column_blocks(Plan::Gemm, dims, 2), blocks, "{dims:?}");
+            }
+            // Too large, too shallow, too narrow.
+            for dims in [(2048, 2048, 2048), (4096, 1024, 256), (4096, 256, 1024)] {
+                assert_eq!(plan(dims, NN, f64, 2), whole(Plan::Gemm), "{dims:?}");
+            }
+            assert_eq!(plan((1024, 1024, 1024), TN, f64, 2), whole(Plan::Gemm));
+        }
+        assert_eq!(plan((1024, 1024, 1024), NT, true, 2), whole(Plan::Gemm));
     }
 
     /// Each plan against a plain triple loop, for every layout, both element types, overwrite and

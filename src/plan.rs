@@ -58,9 +58,11 @@
 //! to 256 rows: shapegrad / faer 1.18–1.37 in three runs, 1.10–1.17 with gemm's kernel there)
 //! or gemm's (larger); by rows for the seed's `Xᵀ·dY`
 //! (141–145 → 148–156); f32 `dY·Aᵀ` is split up to 1024³ (512³: 196 → ~220; 1024³: 183 → 198).
-//! Larger products keep gemm's own threads. From 512³ a column split makes four blocks per
-//! thread rather than one ([`column_blocks`]), so that a core slowed by another process does not
-//! hold up the product.
+//! From 512³ a column split makes four blocks per thread rather than one ([`column_blocks`]), so
+//! that a core slowed by another process does not hold up the product. Up to 1024³ `X·A` is
+//! split too, in blocks of at least 256 columns: on a quiet host as fast as gemm's own threads,
+//! on a contended one much faster ([`WIDE_SPLIT_MAX_MULADDS`]). Larger products, and `Xᵀ·dY`
+//! and f64 `dY·Aᵀ` from 512³, keep gemm's own threads.
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
 //! whose small-size paths are the quickest there.
@@ -298,15 +300,60 @@ fn faer_dx_blocks(m: usize, n: usize, f64: bool) -> bool {
 }
 
 /// Destination columns per call in [`Plan::FaerColumnBlocks`] for f32 `dY·Aᵀ` with more than
-/// [`FAER_MAX_ROWS`] and at most [`FAER_DX_MAX_ROWS_F32`] (512) rows. Each call reads all of `dY`, so with many rows fewer, wider blocks
-/// do better; 256 columns of panels 512 deep (512 KiB) still sit well inside the 2 MiB L2.
+/// [`FAER_MAX_ROWS`] and at most [`FAER_DX_MAX_ROWS_F32`] (512) rows. Each call reads all of
+/// `dY`, so with many rows fewer, wider blocks do better; 256 columns of panels 512 deep
+/// (512 KiB) still sit well inside the 2 MiB L2.
 /// Side by side against one call of faer's: 512³ +1 %, 1024³ +6 %, 512×1024×1024 +6 %; blocks
 /// of [`FAER_BLOCK_F32`] there: 512³ −1 %, 1024³ −1 %.
 pub(crate) const FAER_BLOCK_F32_512_ROWS: usize = 256;
 
 /// Up to this many multiply-adds (512³ and a little more), a parallel `X·A` or f64 `dY·Aᵀ` is
-/// split into one block of columns per thread; beyond, gemm's own threads do as well.
+/// split into blocks of columns; beyond, gemm's own threads do as well on a quiet host (but see
+/// [`WIDE_SPLIT_MAX_MULADDS`]).
 pub(crate) const SPLIT_MAX_MULADDS: usize = 1 << 28;
+
+/// A parallel `X·A` of more than [`SPLIT_MAX_MULADDS`] and at most this many multiply-adds
+/// (1024³) is split too, if it is at least [`WIDE_SPLIT_MIN_DEPTH`] deep and
+/// [`GEMM_SPLIT_WIDE_BLOCK`] columns wide per thread: in blocks of at least that many columns,
+/// up to [`FINE_BLOCKS_PER_THREAD`] per thread.
+///
+/// On a quiet host the split and gemm's threads are close, but when another tenant slows the
+/// cores gemm's threads lose far more (a full benchmark run on a host that halved its FMA peak
+/// as it went: 1024³ f32 on 2 threads at 0.933 of faer's pool, shapegrad faster in none of 36
+/// pairs). Side by side, 2 threads, split / gemm's threads (median of the paired ratios; the
+/// share of pairs the split won):
+/// - 1024³ f32 in blocks of 256: 1.009, 1.045, 1.061 and 1.076 (52–97 %). Blocks of 128:
+///   0.971 to 1.025 (12–81 %), and 1.297 on a contended host.
+/// - 1024³ f64 in blocks of 256: 0.995–1.005 (47–52 %); blocks of 128: 0.987–1.020 (5–65 %).
+/// - Other shapes (I×K×J), f32 / f64: 768³ in two blocks 1.001 / 1.023; 512×2048×1024
+///   1.052 / 1.017; 1024×512×2048 1.218 / 0.990; 2048×512×1024 0.994 / 0.996;
+///   2048×1024×512 1.020 / 1.011.
+/// - Three blocks on two threads leave one thread idle a third of the time (768³ f32: 0.817),
+///   hence whole blocks per thread. Shallow products share less: 4096×256×1024 f32 0.942.
+/// - 2048³ in blocks of 256: f32 0.990–1.002 (28–43 %), 0.976 in the quiet repetitions, and
+///   1.335 on a contended host; f64 0.983–1.002, 0.95–0.96 quiet. A quiet host would put the
+///   split at the 0.98 × gemm that the benchmark holds shapegrad to, so 2048³ keeps gemm's
+///   threads.
+/// - f64 `dY·Aᵀ` gains nothing on a quiet host (768³ 0.989, 1024³ 0.988–1.012, 2048³
+///   1.003–1.006) and keeps gemm's threads; `Xᵀ·dY` loses (1024³ f32, split by rows
+///   0.880–0.939, by columns 0.653; [`SPLIT_MAX_MULADDS_DA`]).
+pub(crate) const WIDE_SPLIT_MAX_MULADDS: usize = 1 << 30;
+
+/// See [`WIDE_SPLIT_MAX_MULADDS`].
+pub(crate) const WIDE_SPLIT_MIN_DEPTH: usize = 512;
+
+/// The narrowest block of a column split by [`Plan::Gemm`] of more than [`SPLIT_MAX_MULADDS`]
+/// ([`WIDE_SPLIT_MAX_MULADDS`] gives the numbers): each block packs all of the left operand
+/// again, and wider blocks pack it fewer times.
+pub(crate) const GEMM_SPLIT_WIDE_BLOCK: usize = 256;
+
+/// Whether a parallel `X·A` of `muladds` multiply-adds with `n` columns and depth `k` is split.
+fn x_a_split(muladds: usize, n: usize, k: usize, threads: usize) -> bool {
+    muladds <= SPLIT_MAX_MULADDS
+        || (muladds <= WIDE_SPLIT_MAX_MULADDS
+            && k >= WIDE_SPLIT_MIN_DEPTH
+            && n >= threads * GEMM_SPLIT_WIDE_BLOCK)
+}
 
 /// f32 `dY·Aᵀ` is split, with faer's kernel per block, up to this many multiply-adds (1024³).
 /// Handing it whole to faer's kernel and its own threads is about as fast on a quiet machine,
@@ -335,7 +382,9 @@ pub(crate) const FINE_BLOCKS_PER_THREAD: usize = 4;
 /// How many blocks a column split of an `m × n` product of depth `k` by `plan` makes.
 pub(crate) fn column_blocks(plan: Plan, (m, n, k): (usize, usize, usize), threads: usize) -> usize {
     let muladds = m.saturating_mul(n).saturating_mul(k);
-    if muladds >= FINE_SPLIT_MIN_MULADDS && plan != Plan::GemmColumnBlocks {
+    if plan == Plan::Gemm && muladds > SPLIT_MAX_MULADDS {
+        threads * (n / (threads * GEMM_SPLIT_WIDE_BLOCK)).clamp(1, FINE_BLOCKS_PER_THREAD)
+    } else if muladds >= FINE_SPLIT_MIN_MULADDS && plan != Plan::GemmColumnBlocks {
         threads * FINE_BLOCKS_PER_THREAD
     } else {
         threads
@@ -433,7 +482,7 @@ pub(crate) fn plan(
             } else {
                 Plan::Gemm
             };
-            if parallel && (few_rows || muladds <= SPLIT_MAX_MULADDS) {
+            if parallel && (few_rows || x_a_split(muladds, n, k, threads)) {
                 split(plan)
             } else {
                 whole(plan)
