@@ -101,7 +101,8 @@ pub(crate) fn gemm<T: Scalar>(
 }
 
 /// Runs `plan` on `blocks` disjoint blocks of `op`'s destination, `block(op, b)` for
-/// b < blocks, each on one thread of rayon's pool (the first on the calling thread).
+/// b < blocks, each on one thread of rayon's pool (the first in the scope's own body, which
+/// rayon runs on a pool thread when the caller is not one).
 ///
 /// `op` must satisfy [`Operands::run`]'s contract (`gemm`'s bounds argument), and `block` must
 /// return sub-problems of `op` with pairwise disjoint destinations.
@@ -121,7 +122,7 @@ fn split<T: Scalar>(
             // when every spawned block is done, while the borrows behind the pointers are held.
             s.spawn(move |_| unsafe { part.run(plan) });
         }
-        // SAFETY: as for the spawned blocks; block 0 runs on the calling thread.
+        // SAFETY: as for the spawned blocks; block 0 runs in the scope's own body.
         unsafe { block(&op, 0).run(plan) };
     });
 }

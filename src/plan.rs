@@ -4,10 +4,11 @@
 //! The destination is always row-major. [`plan`] picks, from the layout of the operands (the
 //! three layouts of a product and its backward: `X·A`, `dY·Aᵀ` and `Xᵀ·dY`), the shape, the
 //! element type and the thread count, one of six equivalent calls, and on several threads
-//! whether to split the destination into one block per thread; nothing copies an operand. The
-//! rules were measured on a 2-core AVX-512 machine (Xeon, KVM) with the kernels called side by
-//! side; GFLOP/s below are f32 on one thread unless said otherwise, and
-//! `cargo run --release -p shapegrad-bench` measures the result against the peers.
+//! whether to split the destination into blocks, one or more per thread ([`column_blocks`]);
+//! nothing copies an operand. The rules were measured on a 2-core AVX-512 machine (Xeon, KVM)
+//! with the kernels called side by side; GFLOP/s below are f32 on one thread unless said
+//! otherwise, and `cargo run --release -p shapegrad-bench` measures the result against the
+//! peers.
 //!
 //! * [`Plan::Gemm`], `gemm::gemm` as is: the default, and the fastest for square products but
 //!   f32 `dY·Aᵀ` (1024³: forward 162, `Xᵀ·dY` 152, where faer's kernel makes 154 and 75;
@@ -95,8 +96,8 @@ pub(crate) enum Plan {
     FaerColumnBlocks,
 }
 
-/// A [`Plan`], and whether to split the destination into one block per thread, each block
-/// computed by the plan on one thread (`rayon` runs the blocks side by side).
+/// A [`Plan`], and whether to split the destination into blocks (one or more per thread), each
+/// block computed by the plan on one thread (`rayon` runs the blocks side by side).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Schedule {
     pub(crate) plan: Plan,
@@ -108,7 +109,7 @@ pub(crate) struct Schedule {
 pub(crate) enum Split {
     /// Not divided: the plan's own threads, if any.
     None,
-    /// One block of destination columns per thread.
+    /// Blocks of destination columns: [`column_blocks`] says how many.
     Columns,
     /// One block of destination rows per thread.
     Rows,
