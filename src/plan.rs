@@ -279,7 +279,13 @@ pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 512;
 ///
 /// Blocks of 256 ([`FAER_BLOCK_F32_512_ROWS`]) did as well quiet but worse contended (1024³:
 /// down to −3.5 % against gemm; in one full benchmark run, 0.967 of gemm); blocks of 352 and 448
-/// matched 384 within 1 % quiet.
+/// matched 384 within 1 % quiet. These blocks of 384 too fall behind gemm when another tenant
+/// loads the memory system: 0.963–0.974 of it in three of the last eight full benchmark runs,
+/// and 0.96 side by side with a 512 MiB memory stream on the other core. gemm's kernel on
+/// blocks of 256 columns was level with or ahead of one gemm call in all of fourteen
+/// side-by-side runs, loaded or not (+0.1 to +17 %), but against one faer call it read
+/// 0.99–1.22, losing twice in eleven on a quiet host, where these blocks lead faer by 4 % or
+/// more: the near-tie would move from gemm to faer, not go away.
 pub(crate) const FAER_DX_WIDE_MAX_ROWS_F32: usize = 1024;
 
 /// See [`FAER_DX_WIDE_MAX_ROWS_F32`].
