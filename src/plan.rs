@@ -282,7 +282,7 @@ pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 512;
 /// matched 384 within 1 % quiet. These blocks of 384 too fall behind gemm when another tenant
 /// loads the memory system: 0.963–0.974 of it in three of the last eight full benchmark runs,
 /// and 0.96 side by side with a 512 MiB memory stream on the other core. gemm's kernel on
-/// blocks of 256 columns was level with or ahead of one gemm call in all of fourteen
+/// blocks of 256 columns was level with or ahead of one gemm call in all of fifteen
 /// side-by-side runs, loaded or not (+0.1 to +17 %), but against one faer call it read
 /// 0.99–1.22, losing twice in eleven on a quiet host, where these blocks lead faer by 4 % or
 /// more: the near-tie would move from gemm to faer, not go away.
