@@ -280,7 +280,7 @@ pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 512;
 /// Blocks of 256 ([`FAER_BLOCK_F32_512_ROWS`]) did as well quiet but worse contended (1024³:
 /// down to −3.5 % against gemm; in one full benchmark run, 0.967 of gemm); blocks of 352 and 448
 /// matched 384 within 1 % quiet. These blocks of 384 too fall behind gemm when another tenant
-/// loads the memory system: 0.963–0.974 of it in three of the last eight full benchmark runs,
+/// loads the memory system: 0.963–0.974 of it in three of the last nine full benchmark runs,
 /// and 0.96 side by side with a 512 MiB memory stream on the other core. gemm's kernel on
 /// blocks of 256 columns was level with or ahead of one gemm call in all of fifteen
 /// side-by-side runs, loaded or not (+0.1 to +17 %), but against one faer call it read
