@@ -285,13 +285,14 @@ pub(crate) const FAER_DX_MAX_ROWS_F32: usize = 512;
 /// blocks of 256 columns was level with or ahead of one gemm call in all of fifteen
 /// side-by-side runs, loaded or not (+0.1 to +17 %), but against one faer call it read
 /// 0.99–1.22, losing twice in eleven on a quiet host, where these blocks lead faer by 4 % or
-/// more: the near-tie would move from gemm to faer, not go away. Nor does a blend help: at
-/// 1024³, these blocks on 768 columns and gemm's on the last 256, in 387 side-by-side rounds
-/// of 30 repetitions over 26 minutes (gemm at 88–157 GFLOP/s; medians per round), read below
-/// 0.98 of gemm in 9 rounds and below one faer call in 9; these blocks alone in 14 and 9,
-/// all 14 with gemm in its slowest quarter (under 139); gemm's blocks of 256 in 7 and 211.
-/// The blend's median lead was a point lower (1.053 of gemm and 1.032 of faer, against 1.064
-/// and 1.041), for three fewer rounds with a miss (16 against 19): too close to call.
+/// more: the near-tie would move from gemm to faer, not go away. Nor does a blend help: at 1024³,
+/// these blocks on 768 columns and gemm's on the last 256, in 387 side-by-side rounds of 30
+/// repetitions over 26 minutes (gemm at 88–157 GFLOP/s; medians per round), read below 0.98 of gemm
+/// in 9 rounds and below one faer call in 9; these blocks alone in 14 and 9, all 14 with gemm in
+/// its slowest quarter (under 139); gemm's blocks of 256 in 7 and 211, behind faer far more often
+/// than the eleven runs above suggested. The blend's median lead was a point lower (1.053 of gemm
+/// and 1.032 of faer, against 1.064 and 1.041), for three fewer rounds with a miss (16 against 19):
+/// too close to call.
 pub(crate) const FAER_DX_WIDE_MAX_ROWS_F32: usize = 1024;
 
 /// See [`FAER_DX_WIDE_MAX_ROWS_F32`].
