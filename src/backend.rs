@@ -9,8 +9,8 @@
 #![allow(unsafe_code)]
 
 use crate::plan::{
-    CACHE_LINE, Plan, SPLIT_ALIGN, Split, column_blocks, faer_block, gemm_block, is_f64, layout,
-    plan,
+    CACHE_LINE, Plan, SPLIT_ALIGN, Split, THIN_SPLIT_ROWS, column_blocks, faer_block, gemm_block,
+    is_f64, layout, plan,
 };
 use crate::{Dyn, MatRef, Scalar};
 
@@ -91,8 +91,12 @@ pub(crate) fn gemm<T: Scalar>(
                 o.columns(b * width, width.min(n - b * width))
             });
         }
-        Split::Rows => {
-            let height = m.div_ceil(threads);
+        Split::Rows | Split::RowBlocks => {
+            let height = if schedule.split == Split::Rows {
+                m.div_ceil(threads)
+            } else {
+                THIN_SPLIT_ROWS
+            };
             split(op, schedule.plan, m.div_ceil(height), |o, b| {
                 o.rows(b * height, height.min(m - b * height))
             });
@@ -519,6 +523,30 @@ mod tests {
         assert_eq!(plan((256, 512, 32), TN, true, 1), whole(Plan::Gemm));
     }
 
+    /// On two threads, `Xᵀ·dY` with a batch of at most 64 and a destination of at least 2^23
+    /// elements is split into blocks of rows, each a gemm call; deeper or smaller, it is not.
+    #[test]
+    fn a_thin_weight_gradient_on_two_threads_is_split_into_row_blocks() {
+        let row_blocks = Schedule {
+            plan: Plan::Gemm,
+            split: Split::RowBlocks,
+        };
+        for f64 in [false, true] {
+            for dims in [(4096, 4096, 32), (2048, 4096, 64), (1024, 8192, 1)] {
+                assert_eq!(plan(dims, TN, f64, 2), row_blocks, "{dims:?}");
+            }
+            for dims in [
+                (4096, 4096, 65),
+                (2048, 2048, 32),
+                (1024, 4096, 32),
+                (256, 65536, 32),
+            ] {
+                assert_ne!(plan(dims, TN, f64, 2).split, Split::RowBlocks, "{dims:?}");
+            }
+            assert_ne!(plan((4096, 4096, 32), NN, f64, 2).split, Split::RowBlocks);
+        }
+    }
+
     /// f32 `Xᵀ·dY` with a destination of up to 2^17 elements and a depth of up to 2048 takes
     /// gemm in column blocks on one thread (where the AVX-512 kernels run); f64, larger
     /// destinations, deeper products and two threads do not.
@@ -657,6 +685,44 @@ mod tests {
         check::<f32>((512, 1024, 1024), false, 4);
         check::<f64>((512, 1024, 1024), false, 4);
         check::<f32>((128, 1024, 1024), true, fine);
+    }
+
+    /// A thin `Xᵀ·dY` split into blocks of rows on two threads, against the closed form of
+    /// [`a_fine_column_split_computes_the_product`]: a block at a wrong offset, a short last
+    /// block or a block over part of the depth shows.
+    #[test]
+    fn a_row_block_split_computes_the_product() {
+        use crate::{Threads, with_threads};
+        use core::num::NonZeroUsize;
+
+        fn check<T: Scalar>((m, n, k): (usize, usize, usize)) {
+            let u = |i: usize| (i % 7) as f64 - 3.0;
+            let v = |p: usize| (p % 5) as f64 - 2.0;
+            let w = |j: usize| (j % 11) as f64 - 5.0;
+            // `lhs` is the transpose of a row-major k × m matrix, as `Xᵀ` is.
+            let l: Vec<T> = (0..k * m)
+                .map(|x| T::from_f64(u(x % m) + v(x / m)))
+                .collect();
+            let r: Vec<T> = (0..k * n).map(|x| T::from_f64(w(x % n))).collect();
+            let lhs = MatRef::try_from_slice(Dyn(k), Dyn(m), &l).unwrap().t();
+            let rhs = MatRef::try_from_slice(Dyn(k), Dyn(n), &r).unwrap();
+            let schedule = plan((m, n, k), (layout(&lhs), layout(&rhs)), is_f64::<T>(), 2);
+            assert_eq!(schedule.split, Split::RowBlocks);
+            let sum_v: f64 = (0..k).map(v).sum();
+            let mut dst = vec![T::ONE; m * n];
+            let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
+            with_threads(two, || gemm(&mut dst, lhs, rhs, T::ONE, false));
+            for i in 0..m {
+                for j in 0..n {
+                    let want = w(j) * (k as f64 * u(i) + sum_v);
+                    assert_eq!(dst[i * n + j].to_f64(), want, "{m}x{k}x{n} ({i}, {j})");
+                }
+            }
+        }
+        // 2100 rows: eight whole blocks and one of 52.
+        assert_eq!(2100 % THIN_SPLIT_ROWS, 52);
+        check::<f32>((2100, 4096, 32));
+        check::<f64>((2048, 4096, 64));
     }
 
     /// On two threads, `X·A` past `SPLIT_MAX_MULADDS` and up to `WIDE_SPLIT_MAX_MULADDS` is split

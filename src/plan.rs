@@ -62,8 +62,10 @@
 //! From 512³ a column split makes four blocks per thread rather than one ([`column_blocks`]), so
 //! that a core slowed by another process does not hold up the product. Up to 1024³ `X·A` is
 //! split too, in blocks of at least 256 columns: on a quiet host as fast as gemm's own threads,
-//! on a contended one much faster ([`WIDE_SPLIT_MAX_MULADDS`]). Larger products, and `Xᵀ·dY`
-//! and f64 `dY·Aᵀ` from 512³, keep gemm's own threads.
+//! on a contended one much faster ([`WIDE_SPLIT_MAX_MULADDS`]). A thin `Xᵀ·dY` (a batch of up
+//! to 64) with a large destination is split into blocks of 256 rows, which write it faster
+//! than gemm's own threads (32×4096×4096: f32 +3 to +7 %, f64 +9 to +14 %; [`THIN_SPLIT_ROWS`]).
+//! Larger products, other `Xᵀ·dY` and f64 `dY·Aᵀ` from 512³ keep gemm's own threads.
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
 //! whose small-size paths are the quickest there.
@@ -113,6 +115,8 @@ pub(crate) enum Split {
     Columns,
     /// One block of destination rows per thread.
     Rows,
+    /// Blocks of [`THIN_SPLIT_ROWS`] destination rows, taken by the threads as they come free.
+    RowBlocks,
 }
 
 /// How an operand is laid out.
@@ -174,8 +178,30 @@ pub(crate) fn gemm_block(rows: usize) -> usize {
 pub(crate) const FEW_ROWS: usize = 48;
 
 /// `Xᵀ·dY` with at most this deep a product (the batch) counts as thin: on several threads it is
-/// not split by rows.
+/// not split into one block of rows per thread, but, with a destination of at least
+/// [`THIN_SPLIT_MIN_ELEMS`] elements, into blocks of [`THIN_SPLIT_ROWS`] rows.
 pub(crate) const THIN_DEPTH: usize = 64;
+
+/// Rows per block when a thin `Xᵀ·dY` ([`THIN_DEPTH`]) on several threads is split by rows, each
+/// block a gemm call on one thread. The product is bound by its writes, and gemm's own threads
+/// leave part of that bandwidth unused. Side by side on 2 threads against gemm's threads, two
+/// runs each (I×K×J, so dA is K×J at depth I; ratio of the medians), blocks of 256 rows:
+/// - f32 32×4096×4096 1.074, 1.027; 32×2048×4096 1.082, 1.266; 32×4096×2048 1.092, 1.073;
+///   64×4096×4096 1.114, 1.113;
+/// - f64 32×4096×4096 1.093, 1.142; 32×2048×4096 1.019, 1.132; 32×4096×2048 1.050, 1.025;
+///   64×4096×4096 1.104, 1.010;
+/// - one run each: 32×1024×8192 f32 1.015, f64 1.034; 32×8192×1024 f32 1.109, f64 1.053.
+///
+/// Blocks of 512 rows read 0.994–1.165, of 683 rows 0.941–1.194; faer's kernel with aligned rows
+/// in blocks of 512 rows 0.908–0.932 (f64 32×4096×4096). In a full benchmark run on a quiet
+/// host, gemm's threads made the f64 32×4096×4096 `dA` at 78 GFLOP/s and matrixmultiply's pool
+/// at 77: the product was at the machine's write bandwidth for both.
+pub(crate) const THIN_SPLIT_ROWS: usize = 256;
+
+/// See [`THIN_DEPTH`]; the smallest destinations measured there, 2048×4096 and 1024×8192.
+/// Smaller thin products, and those with fewer than [`THIN_SPLIT_ROWS`] rows per thread, keep
+/// gemm's own threads.
+pub(crate) const THIN_SPLIT_MIN_ELEMS: usize = 1 << 23;
 
 /// On one thread, `Xᵀ·dY` (either type) at most this deep, with a destination of at least
 /// [`FAER_THIN_MIN_ELEMS`] elements, takes faer's kernel with its rows aligned to cache lines
@@ -551,6 +577,18 @@ pub(crate) fn plan(
             Schedule {
                 plan: Plan::Gemm,
                 split: Split::Rows,
+            }
+        }
+        // Thin Xᵀ·dY with a large destination on several threads: by rows, in blocks.
+        (Layout::Cols, Layout::Rows)
+            if parallel
+                && k <= THIN_DEPTH
+                && m >= threads * THIN_SPLIT_ROWS
+                && m.saturating_mul(n) >= THIN_SPLIT_MIN_ELEMS =>
+        {
+            Schedule {
+                plan: Plan::Gemm,
+                split: Split::RowBlocks,
             }
         }
         _ => whole(Plan::Gemm),
