@@ -632,12 +632,38 @@ mod tests {
         }
     }
 
+    /// The closed form of the split tests: `lhs[i][p] = u(i) + v(p)` and `rhs[p][j] = w(j)` make
+    /// `dst[i][j] = w(j) · (k·u(i) + Σ_p v(p))`, which depends on the row, the column and the
+    /// whole depth, so a block computed at a wrong offset or over part of the depth shows. Small
+    /// integers keep every sum exact.
+    fn u(i: usize) -> f64 {
+        (i % 7) as f64 - 3.0
+    }
+
+    /// See [`u`].
+    fn v(p: usize) -> f64 {
+        (p % 5) as f64 - 2.0
+    }
+
+    /// See [`u`].
+    fn w(j: usize) -> f64 {
+        (j % 11) as f64 - 5.0
+    }
+
+    /// Asserts that the row-major `m × n` `dst` holds the closed form of [`u`] at depth `k`.
+    fn assert_closed_form<T: Scalar>(dst: &[T], (m, n, k): (usize, usize, usize)) {
+        let sum_v: f64 = (0..k).map(v).sum();
+        for i in 0..m {
+            for j in 0..n {
+                let want = w(j) * (k as f64 * u(i) + sum_v);
+                assert_eq!(dst[i * n + j].to_f64(), want, "{m}x{k}x{n} ({i}, {j})");
+            }
+        }
+    }
+
     /// Products of at least `FINE_SPLIT_MIN_MULADDS`, split into several blocks per thread
     /// (narrow ones, and from `SPLIT_MAX_MULADDS` blocks of at least `GEMM_SPLIT_WIDE_BLOCK`),
-    /// against a closed form: `lhs[i][p] = u_i + v_p` and `rhs[p][j] = w_j` make
-    /// `dst[i][j] = w_j · (k·u_i + Σ_p v_p)`, which depends on the row, the column and the whole
-    /// depth, so a block computed at a wrong offset or over part of the depth shows. Small
-    /// integers keep every sum exact.
+    /// against the closed form of [`u`].
     #[test]
     fn a_fine_column_split_computes_the_product() {
         use crate::{Threads, with_threads};
@@ -645,9 +671,6 @@ mod tests {
 
         fn check<T: Scalar>((m, n, k): (usize, usize, usize), rhs_t: bool, blocks: usize) {
             assert!(m * n * k >= FINE_SPLIT_MIN_MULADDS);
-            let u = |i: usize| (i % 7) as f64 - 3.0;
-            let v = |p: usize| (p % 5) as f64 - 2.0;
-            let w = |j: usize| (j % 11) as f64 - 5.0;
             let l: Vec<T> = (0..m * k)
                 .map(|x| T::from_f64(u(x / k) + v(x % k)))
                 .collect();
@@ -666,16 +689,10 @@ mod tests {
             let schedule = plan((m, n, k), layouts, is_f64::<T>(), 2);
             assert_eq!(schedule.split, Split::Columns);
             assert_eq!(column_blocks(schedule.plan, (m, n, k), 2), blocks);
-            let sum_v: f64 = (0..k).map(v).sum();
             let mut dst = vec![T::ONE; m * n];
             let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
             with_threads(two, || gemm(&mut dst, lhs, rhs, T::ONE, false));
-            for i in 0..m {
-                for j in 0..n {
-                    let want = w(j) * (k as f64 * u(i) + sum_v);
-                    assert_eq!(dst[i * n + j].to_f64(), want, "{m}x{k}x{n} ({i}, {j})");
-                }
-            }
+            assert_closed_form(&dst, (m, n, k));
         }
         // X·A split by gemm, in 8 blocks of 256 and in 4 of 256 past `SPLIT_MAX_MULADDS`, and
         // f32 dY·Aᵀ split by faer's kernel where AVX-512 has it (gemm's elsewhere).
@@ -687,18 +704,14 @@ mod tests {
         check::<f32>((128, 1024, 1024), true, fine);
     }
 
-    /// A thin `Xᵀ·dY` split into blocks of rows on two threads, against the closed form of
-    /// [`a_fine_column_split_computes_the_product`]: a block at a wrong offset, a short last
-    /// block or a block over part of the depth shows.
+    /// A thin `Xᵀ·dY` split into blocks of rows on two threads, against the closed form of [`u`]:
+    /// a block at a wrong offset, a short last block or a block over part of the depth shows.
     #[test]
     fn a_row_block_split_computes_the_product() {
         use crate::{Threads, with_threads};
         use core::num::NonZeroUsize;
 
         fn check<T: Scalar>((m, n, k): (usize, usize, usize)) {
-            let u = |i: usize| (i % 7) as f64 - 3.0;
-            let v = |p: usize| (p % 5) as f64 - 2.0;
-            let w = |j: usize| (j % 11) as f64 - 5.0;
             // `lhs` is the transpose of a row-major k × m matrix, as `Xᵀ` is.
             let l: Vec<T> = (0..k * m)
                 .map(|x| T::from_f64(u(x % m) + v(x / m)))
@@ -708,16 +721,10 @@ mod tests {
             let rhs = MatRef::try_from_slice(Dyn(k), Dyn(n), &r).unwrap();
             let schedule = plan((m, n, k), (layout(&lhs), layout(&rhs)), is_f64::<T>(), 2);
             assert_eq!(schedule.split, Split::RowBlocks);
-            let sum_v: f64 = (0..k).map(v).sum();
             let mut dst = vec![T::ONE; m * n];
             let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
             with_threads(two, || gemm(&mut dst, lhs, rhs, T::ONE, false));
-            for i in 0..m {
-                for j in 0..n {
-                    let want = w(j) * (k as f64 * u(i) + sum_v);
-                    assert_eq!(dst[i * n + j].to_f64(), want, "{m}x{k}x{n} ({i}, {j})");
-                }
-            }
+            assert_closed_form(&dst, (m, n, k));
         }
         // 2100 rows: eight whole blocks and one of 52.
         assert_eq!(2100 % THIN_SPLIT_ROWS, 52);
