@@ -311,7 +311,7 @@ fn rel_diff<T: Elem>(a: &Mat<T>, b: &Mat<T>) -> f64 {
         / scale
 }
 
-fn median(v: &mut [f64]) -> f64 {
+pub fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
     if n % 2 == 1 {
@@ -582,12 +582,13 @@ pub fn crossover<T: Elem>(threads: usize) {
 /// Pairs of a forward and a backward timed at least, for [`backward_over_two_forwards`].
 const SEED_MIN_PAIRS: usize = 1000;
 
-/// shapegrad's backward time over twice its forward time on one thread: the median, over pairs
-/// of a forward and a backward timed back to back (under a millisecond apart), of each pair's
-/// ratio, so that a change of machine load lasting longer than a pair hits both halves of it.
-/// Side by side with the ratio of two medians it read alike (within 0.07, mostly 0.01); neither
-/// hides a contended stretch of the host, which moves both by several percent.
-pub fn backward_over_two_forwards<T: Elem>(inp: &Inputs<T>, timing: Timing) -> f64 {
+/// shapegrad's backward time over twice its forward time on one thread, once for each of at
+/// least [`SEED_MIN_PAIRS`] pairs of a forward and a backward timed back to back (under a
+/// millisecond apart), so that a change of machine load lasting longer than a pair hits both
+/// halves of it. The median of these, side by side with the ratio of two medians, read alike
+/// (within 0.07, mostly 0.01); neither hides a contended stretch of the host, which moves both by
+/// several percent, so the caller takes several such stretches apart in time.
+pub fn backward_over_two_forwards<T: Elem>(inp: &Inputs<T>, timing: Timing) -> Vec<f64> {
     let (i, k, j) = inp.dims;
     let mut y = Mat::zeros_with(Dyn(i), Dyn(j));
     let mut grads = Grads {
@@ -620,7 +621,7 @@ pub fn backward_over_two_forwards<T: Elem>(inp: &Inputs<T>, timing: Timing) -> f
         backward();
     }
     let reps = SEED_MIN_PAIRS.max(timing.min_reps);
-    let mut ratios: Vec<f64> = (0..reps)
+    (0..reps)
         .map(|r| {
             let (f, b) = if r % 2 == 0 {
                 let f = forward();
@@ -631,6 +632,5 @@ pub fn backward_over_two_forwards<T: Elem>(inp: &Inputs<T>, timing: Timing) -> f
             };
             b / (2.0 * f)
         })
-        .collect();
-    median(&mut ratios)
+        .collect()
 }
