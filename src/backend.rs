@@ -210,6 +210,17 @@ impl<T: Scalar> Operands<T> {
         if lead < self.n { lead } else { 0 }
     }
 
+    /// The columns before the first cache-line boundary, if any
+    /// ([`misaligned_columns`](Self::misaligned_columns)), then the rest, whose rows all start
+    /// on a line.
+    fn line_aligned_parts(&self) -> impl Iterator<Item = Self> + '_ {
+        let lead = self.misaligned_columns();
+        let first = (lead > 0).then(|| self.columns(0, lead));
+        first
+            .into_iter()
+            .chain(core::iter::once(self.columns(lead, self.n - lead)))
+    }
+
     fn parallelism(&self) -> gemm::Parallelism {
         match self.threads {
             1 => gemm::Parallelism::None,
@@ -237,14 +248,18 @@ impl<T: Scalar> Operands<T> {
                         block.gemm();
                     }
                 }
-                Plan::Faer => self.faer(),
-                // Two sub-problems with disjoint destination columns.
-                Plan::FaerAligned => {
-                    let lead = self.misaligned_columns();
-                    if lead > 0 {
-                        self.columns(0, lead).faer();
+                // At most two sub-problems with disjoint destination columns.
+                Plan::GemmAligned => {
+                    for part in self.line_aligned_parts() {
+                        part.gemm();
                     }
-                    self.columns(lead, self.n - lead).faer();
+                }
+                Plan::Faer => self.faer(),
+                // As for GemmAligned.
+                Plan::FaerAligned => {
+                    for part in self.line_aligned_parts() {
+                        part.faer();
+                    }
                 }
                 Plan::FaerColumnBlocks => {
                     for block in self.column_slices(faer_block(is_f64::<T>(), self.m)) {
@@ -524,11 +539,12 @@ mod tests {
     }
 
     /// On two threads, `Xᵀ·dY` with a batch of at most 64 and a destination of at least 2^23
-    /// elements is split into blocks of rows, each a gemm call; deeper or smaller, it is not.
+    /// elements is split into blocks of rows, each a gemm call on line-aligned rows; deeper or
+    /// smaller, it is not.
     #[test]
     fn a_thin_weight_gradient_on_two_threads_is_split_into_row_blocks() {
         let row_blocks = Schedule {
-            plan: Plan::Gemm,
+            plan: Plan::GemmAligned,
             split: Split::RowBlocks,
         };
         for f64 in [false, true] {
@@ -689,10 +705,14 @@ mod tests {
             let schedule = plan((m, n, k), layouts, is_f64::<T>(), 2);
             assert_eq!(schedule.split, Split::Columns);
             assert_eq!(column_blocks(schedule.plan, (m, n, k), 2), blocks);
-            let mut dst = vec![T::ONE; m * n];
+            // One element past a cache line, so that each block has columns before its rows'
+            // first line to compute apart.
+            let mut buf = vec![T::ONE; m * n + CACHE_LINE];
+            let past = buf.as_ptr().addr().next_multiple_of(CACHE_LINE) - buf.as_ptr().addr();
+            let dst = &mut buf[past / size_of::<T>() + 1..][..m * n];
             let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
-            with_threads(two, || gemm(&mut dst, lhs, rhs, T::ONE, false));
-            assert_closed_form(&dst, (m, n, k));
+            with_threads(two, || gemm(dst, lhs, rhs, T::ONE, false));
+            assert_closed_form(dst, (m, n, k));
         }
         // X·A split by gemm, in 8 blocks of 256 and in 4 of 256 past `SPLIT_MAX_MULADDS`, and
         // f32 dY·Aᵀ split by faer's kernel where AVX-512 has it (gemm's elsewhere).
@@ -704,8 +724,9 @@ mod tests {
         check::<f32>((128, 1024, 1024), true, fine);
     }
 
-    /// A thin `Xᵀ·dY` split into blocks of rows on two threads, against the closed form of [`u`]:
-    /// a block at a wrong offset, a short last block or a block over part of the depth shows.
+    /// A thin `Xᵀ·dY` split into blocks of rows on two threads, on a destination that does not
+    /// start on a cache line, against the closed form of [`u`]: a block at a wrong offset, a
+    /// short last block, a block over part of the depth or a lost leading column shows.
     #[test]
     fn a_row_block_split_computes_the_product() {
         use crate::{Threads, with_threads};
@@ -826,6 +847,7 @@ mod tests {
             Plan::Gemm,
             Plan::GemmDirect,
             Plan::GemmColumnBlocks,
+            Plan::GemmAligned,
             Plan::Faer,
             Plan::FaerAligned,
             Plan::FaerColumnBlocks,
@@ -850,10 +872,10 @@ mod tests {
 
     /// `misaligned_columns` counts the columns before the destination's first cache line, for
     /// every offset from a line, only when a row is whole lines and columns are left; and
-    /// `FaerAligned`, which computes those columns by a call of their own, gets the product right
-    /// at every offset, in both types.
+    /// `GemmAligned` and `FaerAligned`, which compute those columns by a call of their own, get
+    /// the product right at every offset, in both types.
     #[test]
-    fn faer_aligned_computes_the_columns_before_the_first_line_apart() {
+    fn the_aligned_plans_compute_the_columns_before_the_first_line_apart() {
         /// Row-major m×k and k×n operands, and an m×n destination with rows `dst_rs` apart.
         fn dense<T: Scalar>(
             (m, n, k): (usize, usize, usize),
@@ -912,11 +934,13 @@ mod tests {
                         lead,
                         "{n} columns, {past} past a line"
                     );
-                    // SAFETY: dense m×k and k×n operands, and dst is m·n elements of `buf`, all
-                    // alive for the call.
-                    unsafe { op.run(Plan::FaerAligned) };
-                    assert!(dst == want, "{n} columns, {past} past a line");
-                    dst.fill(T::ONE);
+                    for aligned in [Plan::GemmAligned, Plan::FaerAligned] {
+                        // SAFETY: dense m×k and k×n operands, and dst is m·n elements of `buf`,
+                        // all alive for the call.
+                        unsafe { op.run(aligned) };
+                        assert!(dst == want, "{aligned:?}: {n} columns, {past} past a line");
+                        dst.fill(T::ONE);
+                    }
                 }
             }
             // With no column left after the misaligned ones there is nothing to split off (the

@@ -3,7 +3,7 @@
 //!
 //! The destination is always row-major. [`plan`] picks, from the layout of the operands (the
 //! three layouts of a product and its backward: `X·A`, `dY·Aᵀ` and `Xᵀ·dY`), the shape, the
-//! element type and the thread count, one of six equivalent calls, and on several threads
+//! element type and the thread count, one of seven equivalent calls, and on several threads
 //! whether to split the destination into blocks, one or more per thread ([`column_blocks`]);
 //! nothing copies an operand. The rules were measured on a 2-core AVX-512 machine (Xeon, KVM)
 //! with the kernels called side by side; GFLOP/s below are f32 on one thread unless said
@@ -30,6 +30,10 @@
 //!     one gemm call and +1 to +2.5 % over one faer call, its `Xᵀ·dY` +5 % over both). Unlike
 //!     faer's kernel in blocks, which these products took before, they keep their lead over
 //!     gemm when another tenant slows the core.
+//! * [`Plan::GemmAligned`], `gemm::gemm` with the destination's rows aligned to cache lines,
+//!   as [`Plan::FaerAligned`] below: the blocks of a thin `Xᵀ·dY` split over threads
+//!   ([`THIN_SPLIT_ROWS`]; 2 threads, 32×4096×4096: f32 +4 to +7 %, f64 +8 to +15 % over the
+//!   same blocks on a destination that does not start on a line).
 //! * [`Plan::Faer`], faer's x86 kernel (the `private-gemm-x86` crate faer 0.24 calls), only with
 //!   AVX-512: the blocks of a split f32 `dY·Aᵀ`.
 //! * [`Plan::FaerAligned`], faer's kernel with the destination's rows aligned to cache lines
@@ -64,7 +68,8 @@
 //! split too, in blocks of at least 256 columns: on a quiet host as fast as gemm's own threads,
 //! on a contended one much faster ([`WIDE_SPLIT_MAX_MULADDS`]). A thin `Xᵀ·dY` (a batch of up
 //! to 64) with a large destination is split into blocks of 256 rows, which write it faster
-//! than gemm's own threads (32×4096×4096: f32 +3 to +7 %, f64 +9 to +14 %; [`THIN_SPLIT_ROWS`]).
+//! than gemm's own threads (32×4096×4096: f32 +3 to +7 %, f64 +9 to +14 %; [`THIN_SPLIT_ROWS`]),
+//! and faster still with their rows aligned to cache lines ([`Plan::GemmAligned`]).
 //! Larger products, other `Xᵀ·dY` and f64 `dY·Aᵀ` from 512³ keep gemm's own threads.
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
@@ -84,6 +89,11 @@ pub(crate) enum Plan {
     GemmDirect,
     /// `gemm::gemm` on blocks of [`gemm_block`] destination columns, one call each.
     GemmColumnBlocks,
+    /// `gemm::gemm` with the destination's columns before its first 64-byte boundary computed
+    /// by a call of their own, as [`Plan::FaerAligned`] does with faer's kernel: the blocks of a
+    /// thin `Xᵀ·dY` split over threads ([`THIN_SPLIT_ROWS`]), whose speed is that of writing the
+    /// destination.
+    GemmAligned,
     /// faer's x86 kernel.
     Faer,
     /// faer's x86 kernel, with the destination's columns before its first 64-byte boundary
@@ -183,9 +193,10 @@ pub(crate) const FEW_ROWS: usize = 48;
 pub(crate) const THIN_DEPTH: usize = 64;
 
 /// Rows per block when a thin `Xᵀ·dY` ([`THIN_DEPTH`]) on several threads is split by rows, each
-/// block a gemm call on one thread. The product is bound by its writes, and gemm's own threads
-/// leave part of that bandwidth unused. Side by side on 2 threads against gemm's threads, two
-/// runs each (I×K×J, so dA is K×J at depth I; ratio of the medians), blocks of 256 rows:
+/// block a [`Plan::GemmAligned`] call on one thread. The product is bound by its writes, and
+/// gemm's own threads leave part of that bandwidth unused. Side by side on 2 threads against
+/// gemm's threads, two runs each (I×K×J, so dA is K×J at depth I; ratio of the medians), blocks
+/// of 256 rows, each one gemm call:
 /// - f32 32×4096×4096 1.074, 1.027; 32×2048×4096 1.082, 1.266; 32×4096×2048 1.092, 1.073;
 ///   64×4096×4096 1.114, 1.113;
 /// - f64 32×4096×4096 1.093, 1.142; 32×2048×4096 1.019, 1.132; 32×4096×2048 1.050, 1.025;
@@ -193,9 +204,17 @@ pub(crate) const THIN_DEPTH: usize = 64;
 /// - one run each: 32×1024×8192 f32 1.015, f64 1.034; 32×8192×1024 f32 1.109, f64 1.053.
 ///
 /// Blocks of 512 rows read 0.994–1.165, of 683 rows 0.941–1.194; faer's kernel with aligned rows
-/// in blocks of 512 rows 0.908–0.932 (f64 32×4096×4096). In a full benchmark run on a quiet
-/// host, gemm's threads made the f64 32×4096×4096 `dA` at 78 GFLOP/s and matrixmultiply's pool
-/// at 77: the product was at the machine's write bandwidth for both.
+/// in blocks of 512 rows 0.908–0.932 (f64 32×4096×4096). In two full benchmark runs on a quiet
+/// host these blocks made the f64 32×4096×4096 `dA` at 0.989 and 0.980 of matrixmultiply's pool
+/// (77 GFLOP/s, gemm's threads 78 and 76): all three near the machine's write bandwidth.
+///
+/// Aligning each block's rows to cache lines ([`Plan::GemmAligned`]) gains on a destination that
+/// does not start on a line, as a `Vec`'s buffer (16 bytes past one) does not. Against the same
+/// blocks without it, four runs each (ratio of the medians): f32 32×4096×4096 1.043–1.067,
+/// 32×2048×4096 0.986–1.045, 32×4096×2048 1.009–1.022, 64×4096×4096 1.018–1.042; f64
+/// 32×4096×4096 1.077–1.153, 32×2048×4096 1.032–1.067, 32×4096×2048 1.030–1.091, 64×4096×4096
+/// 1.036–1.059. One run on a loaded host: 32×1024×8192 f32 1.036, f64 1.080; 32×8192×1024 f32
+/// 0.990, f64 1.012.
 pub(crate) const THIN_SPLIT_ROWS: usize = 256;
 
 /// See [`THIN_DEPTH`]; the smallest destinations measured there, 2048×4096 and 1024×8192.
@@ -465,7 +484,7 @@ pub(crate) fn faer_block(f64: bool, rows: usize) -> usize {
     }
 }
 
-/// The bytes in a cache line, which [`Plan::FaerAligned`] aligns rows to.
+/// The bytes in a cache line, which [`Plan::FaerAligned`] and [`Plan::GemmAligned`] align rows to.
 pub(crate) const CACHE_LINE: usize = 64;
 
 /// Column blocks of a split start on a multiple of this many elements (a cache line of f32), so
@@ -587,7 +606,7 @@ pub(crate) fn plan(
                 && m.saturating_mul(n) >= THIN_SPLIT_MIN_ELEMS =>
         {
             Schedule {
-                plan: Plan::Gemm,
+                plan: Plan::GemmAligned,
                 split: Split::RowBlocks,
             }
         }
