@@ -422,6 +422,14 @@ pub(crate) const SPLIT_MAX_MULADDS_F32_DX: usize = 1 << 30;
 
 /// `Xᵀ·dY` on several threads is split by rows up to this many multiply-adds (the seed's 2^24,
 /// and twice that); larger, gemm's own threads do as well or better (512³).
+///
+/// Blocks of 64 columns instead, which rayon hands to the threads as they come free, were
+/// measured against these row halves on 2 threads (I×K×J, three runs each; ratio of the
+/// medians): 512×128×256 1.13–1.16 in both types and 256³ 0.99–1.07, but 128×512×512 f64
+/// 0.90–0.94, 128×256×256 f32 0.90–0.99, 96×256×1024 f32 0.94–1.07, and the seed's 1.01–1.02
+/// (f32) and 0.98–1.02 (f64). With a busy loop on the second core they did better (the seed's
+/// f32 1.10, 256³ 1.14, 128×512×512 f64 0.99). Left as they are: no one rule wins at every
+/// measured shape.
 pub(crate) const SPLIT_MAX_MULADDS_DA: usize = 1 << 25;
 
 /// From this many multiply-adds (512³) a column split makes [`FINE_BLOCKS_PER_THREAD`] blocks per
