@@ -705,14 +705,10 @@ mod tests {
             let schedule = plan((m, n, k), layouts, is_f64::<T>(), 2);
             assert_eq!(schedule.split, Split::Columns);
             assert_eq!(column_blocks(schedule.plan, (m, n, k), 2), blocks);
-            // One element past a cache line, so that each block has columns before its rows'
-            // first line to compute apart.
-            let mut buf = vec![T::ONE; m * n + CACHE_LINE];
-            let past = buf.as_ptr().addr().next_multiple_of(CACHE_LINE) - buf.as_ptr().addr();
-            let dst = &mut buf[past / size_of::<T>() + 1..][..m * n];
+            let mut dst = vec![T::ONE; m * n];
             let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
-            with_threads(two, || gemm(dst, lhs, rhs, T::ONE, false));
-            assert_closed_form(dst, (m, n, k));
+            with_threads(two, || gemm(&mut dst, lhs, rhs, T::ONE, false));
+            assert_closed_form(&dst, (m, n, k));
         }
         // X·A split by gemm, in 8 blocks of 256 and in 4 of 256 past `SPLIT_MAX_MULADDS`, and
         // f32 dY·Aᵀ split by faer's kernel where AVX-512 has it (gemm's elsewhere).
@@ -742,10 +738,14 @@ mod tests {
             let rhs = MatRef::try_from_slice(Dyn(k), Dyn(n), &r).unwrap();
             let schedule = plan((m, n, k), (layout(&lhs), layout(&rhs)), is_f64::<T>(), 2);
             assert_eq!(schedule.split, Split::RowBlocks);
-            let mut dst = vec![T::ONE; m * n];
+            // One element past a cache line, so that each block has columns before its rows'
+            // first line to compute apart.
+            let mut buf = vec![T::ONE; m * n + CACHE_LINE];
+            let past = buf.as_ptr().addr().next_multiple_of(CACHE_LINE) - buf.as_ptr().addr();
+            let dst = &mut buf[past / size_of::<T>() + 1..][..m * n];
             let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
-            with_threads(two, || gemm(&mut dst, lhs, rhs, T::ONE, false));
-            assert_closed_form(&dst, (m, n, k));
+            with_threads(two, || gemm(dst, lhs, rhs, T::ONE, false));
+            assert_closed_form(dst, (m, n, k));
         }
         // 2100 rows: eight whole blocks and one of 52.
         assert_eq!(2100 % THIN_SPLIT_ROWS, 52);
