@@ -666,6 +666,12 @@ mod tests {
         (j % 11) as f64 - 5.0
     }
 
+    /// The index of `buf`'s first element on a cache line.
+    fn first_on_a_line<T>(buf: &[T]) -> usize {
+        let at = buf.as_ptr().addr();
+        (at.next_multiple_of(CACHE_LINE) - at) / size_of::<T>()
+    }
+
     /// Asserts that the row-major `m × n` `dst` holds the closed form of [`u`] at depth `k`.
     fn assert_closed_form<T: Scalar>(dst: &[T], (m, n, k): (usize, usize, usize)) {
         let sum_v: f64 = (0..k).map(v).sum();
@@ -741,8 +747,8 @@ mod tests {
             // One element past a cache line, so that each block has columns before its rows'
             // first line to compute apart.
             let mut buf = vec![T::ONE; m * n + CACHE_LINE];
-            let past = buf.as_ptr().addr().next_multiple_of(CACHE_LINE) - buf.as_ptr().addr();
-            let dst = &mut buf[past / size_of::<T>() + 1..][..m * n];
+            let start = first_on_a_line(&buf) + 1;
+            let dst = &mut buf[start..][..m * n];
             let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
             with_threads(two, || gemm(dst, lhs, rhs, T::ONE, false));
             assert_closed_form(dst, (m, n, k));
@@ -900,12 +906,6 @@ mod tests {
                 accumulate: false,
                 threads: 1,
             }
-        }
-
-        /// The index of `buf`'s first element on a cache line.
-        fn first_on_a_line<T>(buf: &[T]) -> usize {
-            let at = buf.as_ptr().addr();
-            (at.next_multiple_of(CACHE_LINE) - at) / size_of::<T>()
         }
 
         fn check<T: Scalar>() {
