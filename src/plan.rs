@@ -364,6 +364,17 @@ fn faer_dx_blocks(m: usize, n: usize, f64: bool) -> bool {
 /// (512 KiB) still sit well inside the 2 MiB L2.
 /// Side by side against one call of faer's: 512³ +1 %, 1024³ +6 %, 512×1024×1024 +6 %; blocks
 /// of [`FAER_BLOCK_F32`] there: 512³ −1 %, 1024³ −1 %.
+///
+/// In a backward, where this product alternates with `Xᵀ·dY`, the lead over gemm is about half
+/// of what it is alone. In six alternated rounds of the benchmark at 512³ (`dX` row / backward
+/// row, shapegrad / gemm, median with range), the width here set to:
+/// - 256: 1.094 (1.039–1.138) / 1.029 (0.983–1.052);
+/// - 512, as one faer call: 1.047 / 1.004, and a tie with faer in the `dX` row;
+/// - 128: 0.969 / 0.954;
+/// - gemm instead of these blocks: 1.000 / 0.996.
+///
+/// One part of that shrinkage is gemm's own `Xᵀ·dY`, which ran 1.3–1.6 % slower right after
+/// these blocks than right after gemm's `dY·Aᵀ` (two runs of a probe on a quiet host).
 pub(crate) const FAER_BLOCK_F32_512_ROWS: usize = 256;
 
 /// Up to this many multiply-adds (512³ and a little more), a parallel `X·A` or f64 `dY·Aᵀ` is
