@@ -539,8 +539,9 @@ mod tests {
     }
 
     /// On two threads, `Xᵀ·dY` with a batch of at most 64 and a destination of at least 2^23
-    /// elements is split into blocks of rows, each a gemm call on line-aligned rows; deeper or
-    /// smaller, it is not.
+    /// elements, or a batch of at most 32 and at least 2^19 elements, is split into blocks of
+    /// rows, each a gemm call on line-aligned rows; deeper, smaller or with fewer than 256 rows
+    /// per thread, it is not.
     #[test]
     fn a_thin_weight_gradient_on_two_threads_is_split_into_row_blocks() {
         let row_blocks = Schedule {
@@ -548,13 +549,21 @@ mod tests {
             split: Split::RowBlocks,
         };
         for f64 in [false, true] {
-            for dims in [(4096, 4096, 32), (2048, 4096, 64), (1024, 8192, 1)] {
+            for dims in [
+                (4096, 4096, 32),
+                (2048, 4096, 64),
+                (1024, 8192, 1),
+                (2048, 2048, 32),
+                (1024, 4096, 32),
+                (512, 1024, 32),
+            ] {
                 assert_eq!(plan(dims, TN, f64, 2), row_blocks, "{dims:?}");
             }
             for dims in [
                 (4096, 4096, 65),
-                (2048, 2048, 32),
-                (1024, 4096, 32),
+                (2048, 2048, 33),
+                (2048, 2048, 64),
+                (512, 512, 32),
                 (256, 65536, 32),
             ] {
                 assert_ne!(plan(dims, TN, f64, 2).split, Split::RowBlocks, "{dims:?}");

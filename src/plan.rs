@@ -69,7 +69,9 @@
 //! on a contended one much faster ([`WIDE_SPLIT_MAX_MULADDS`]). A thin `Xᵀ·dY` (a batch of up
 //! to 64) with a large destination is split into blocks of 256 rows, which write it faster
 //! than gemm's own threads (32×4096×4096: f32 +3 to +7 %, f64 +9 to +14 %; [`THIN_SPLIT_ROWS`]),
-//! and faster still with their rows aligned to cache lines ([`Plan::GemmAligned`]).
+//! and faster still with their rows aligned to cache lines ([`Plan::GemmAligned`]); so is one
+//! with a batch of up to 32 and a destination of 512×1024 or more ([`THIN_SMALL_MAX_DEPTH`]:
+//! 32×1024×2048 f32 +3 to +4 %, f64 +4 to +6 %).
 //! Larger products, other `Xᵀ·dY` and f64 `dY·Aᵀ` from 512³ keep gemm's own threads.
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
@@ -218,9 +220,44 @@ pub(crate) const THIN_DEPTH: usize = 64;
 pub(crate) const THIN_SPLIT_ROWS: usize = 256;
 
 /// See [`THIN_DEPTH`]; the smallest destinations measured there, 2048×4096 and 1024×8192.
-/// Smaller thin products, and those with fewer than [`THIN_SPLIT_ROWS`] rows per thread, keep
-/// gemm's own threads.
+/// Smaller thin products are split too if at most [`THIN_SMALL_MAX_DEPTH`] deep; products with
+/// fewer than [`THIN_SPLIT_ROWS`] rows per thread keep gemm's own threads.
 pub(crate) const THIN_SPLIT_MIN_ELEMS: usize = 1 << 23;
+
+/// A thin `Xᵀ·dY` with a destination below [`THIN_SPLIT_MIN_ELEMS`] and of at least
+/// [`THIN_SMALL_MIN_ELEMS`] elements is split into the same aligned row blocks if it is at most
+/// this deep. Side by side on 2 threads against gemm's own threads, which these products took
+/// before (I×K×J, so dA is K×J at depth I; one to three runs of 300 repetitions per shape,
+/// ratio of the medians, a range where there were more):
+/// - a batch of 32: 32×2048×2048 f32 1.038–1.045, f64 1.040–1.052; 32×1024×4096 f32
+///   1.042–1.052, f64 1.050–1.067; 32×1024×2048 f32 1.026–1.043, f64 1.042–1.060;
+///   32×512×2048 f32 1.053–1.078, f64 1.041–1.061; 32×1024×1024 f32 1.119–1.209, f64
+///   1.038–1.046; 32×512×1024 f32 1.150, f64 1.063;
+/// - a batch of 48: 48×2048×2048 f32 1.049, f64 1.020;
+/// - a batch of 64: 64×1024×1024 f32 1.023–1.050, f64 1.002–1.038, but 64×2048×2048 f32
+///   0.978–1.005, f64 0.995–1.014, a tie.
+///
+/// In two runs of the benchmark (`--threads 2 --ops da`, shapegrad / gemm's threads called
+/// directly) the batch of 32 held its lead (32×512×1024 f32 1.29–1.31, f64 1.15; 32×1024×2048
+/// f32 1.09–1.11, f64 1.14–1.15; 32×2048×2048 f32 1.03–1.07, f64 1.11–1.12), but 48×2048×2048
+/// f32 read 0.991 and 1.019 (f64 1.08–1.13): so a batch above 32 keeps gemm's threads here.
+///
+/// The same blocks without aligned rows read alike (32×1024×1024 f32 1.247 against 1.209,
+/// 64×2048×2048 f32 1.013–1.015 against 0.987–1.005, 32×2048×2048 f64 1.032–1.033 against
+/// 1.040–1.052); the aligned ones are kept for one plan across every thin split.
+pub(crate) const THIN_SMALL_MAX_DEPTH: usize = 32;
+
+/// See [`THIN_SMALL_MAX_DEPTH`]: 512×1024, the smallest destination measured there.
+pub(crate) const THIN_SMALL_MIN_ELEMS: usize = 1 << 19;
+
+/// Whether a thin `Xᵀ·dY` (at most [`THIN_DEPTH`] deep) with an `m × n` destination and depth
+/// `k` is split into row blocks on `threads` threads.
+fn thin_split(m: usize, n: usize, k: usize, threads: usize) -> bool {
+    let elems = m.saturating_mul(n);
+    m >= threads * THIN_SPLIT_ROWS
+        && (elems >= THIN_SPLIT_MIN_ELEMS
+            || (k <= THIN_SMALL_MAX_DEPTH && elems >= THIN_SMALL_MIN_ELEMS))
+}
 
 /// On one thread, `Xᵀ·dY` (either type) at most this deep, with a destination of at least
 /// [`FAER_THIN_MIN_ELEMS`] elements, takes faer's kernel with its rows aligned to cache lines
@@ -617,12 +654,10 @@ pub(crate) fn plan(
                 split: Split::Rows,
             }
         }
-        // Thin Xᵀ·dY with a large destination on several threads: by rows, in blocks.
+        // Thin Xᵀ·dY on several threads with enough rows and a large enough destination
+        // (`thin_split`): by rows, in blocks.
         (Layout::Cols, Layout::Rows)
-            if parallel
-                && k <= THIN_DEPTH
-                && m >= threads * THIN_SPLIT_ROWS
-                && m.saturating_mul(n) >= THIN_SPLIT_MIN_ELEMS =>
+            if parallel && k <= THIN_DEPTH && thin_split(m, n, k, threads) =>
         {
             Schedule {
                 plan: Plan::GemmAligned,
