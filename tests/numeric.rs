@@ -565,13 +565,15 @@ fn two_thread_policy_computes_the_product() {
 /// split into blocks of rows (each with its rows aligned to cache lines).
 #[test]
 fn two_thread_policy_computes_a_thin_weight_gradient() {
+    check_thin_weight_gradient_on_two_threads::<f32>();
+    check_thin_weight_gradient_on_two_threads::<f64>();
+}
+
+#[track_caller]
+fn check_thin_weight_gradient_on_two_threads<T: Scalar>() {
     let two = Threads::Fixed(2.try_into().expect("2 is not zero"));
     let (i, k, j) = (512, 32, 1024);
-    let (x, a) = operands::<f32>(i, k, j);
-    let xt = x.transpose();
-    let y = with_threads(two, || xt.t().matmul(&a));
-    assert_product_at(&y, &Dense::of(&x), &Dense::of(&a), sample_entries(i, j));
-    let (x, a) = operands::<f64>(i, k, j);
+    let (x, a) = operands::<T>(i, k, j);
     let xt = x.transpose();
     let y = with_threads(two, || xt.t().matmul(&a));
     assert_product_at(&y, &Dense::of(&x), &Dense::of(&a), sample_entries(i, j));
