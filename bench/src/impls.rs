@@ -136,6 +136,10 @@ pub struct Timing {
     pub min_reps: usize,
     /// Timed repetitions of each close contestant, at least.
     pub close_min_reps: usize,
+    /// Repetitions (counting the first `min_reps`) within which the contestants that are not
+    /// close run in every [`SPARSE_EVERY`]-th, at least; beyond it, and beyond the budget, only
+    /// the close ones run.
+    pub far_min_reps: usize,
     /// Timed repetitions at most, per contestant.
     pub max_reps: usize,
     /// Seconds of timed calls aimed at per close contestant (between the bounds above).
@@ -467,12 +471,17 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
         .copied()
         .filter(|&n| n < 2 || medians[0] / medians[n] >= CLOSE)
         .collect();
+    // The close contestants' ratios are the ones a verdict turns on: a row of long products
+    // (2048³, 0.1–0.5 s a call) fits few pairs in the budget, and the median of 25 of them, two
+    // identical gemm calls, once read 0.972. They get at least `close_min_reps` pairs; the far
+    // ones are not timed beyond the budget (or `far_min_reps`), which at 2048³ would cost
+    // seconds a pair for a ratio 10 % or more away from any target.
     let per_call = close.iter().map(|&n| medians[n]).sum::<f64>() / close.len() as f64;
-    let reps = ((timing.budget / per_call).ceil() as usize)
-        .clamp(timing.close_min_reps, timing.max_reps)
-        .max(timing.min_reps);
+    let budget_reps = ((timing.budget / per_call).ceil() as usize).min(timing.max_reps);
+    let reps = budget_reps.max(timing.close_min_reps).max(timing.min_reps);
+    let sparse_until = budget_reps.max(timing.far_min_reps);
     for r in timing.min_reps..reps {
-        let who = if r % SPARSE_EVERY == 0 {
+        let who = if r % SPARSE_EVERY == 0 && r < sparse_until {
             &everyone
         } else {
             &close

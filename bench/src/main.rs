@@ -132,18 +132,22 @@ fn timing(args: &Args) -> Timing {
         Timing {
             min_reps: 3,
             close_min_reps: 3,
+            far_min_reps: 3,
             max_reps: 25,
             budget: 0.03,
             warmup: 1,
         }
     } else {
-        // Seven repetitions of everyone; then at least 25 of the close contestants, and up to
-        // 0.6 s of each (over a thousand repetitions at the seed's size, 25 at 2048³). With 15
-        // at 2048³, the medians of two identical calls came out up to 18 % apart when the host
-        // switched between its fast and slow states within the row.
+        // Seven repetitions of everyone; then at least 61 of the close contestants, and up to
+        // 0.6 s of each (over a thousand repetitions at the seed's size, 61 at 1024³ and
+        // 2048³). With 15 at 2048³, the medians of two identical calls came out up to 18 %
+        // apart when the host switched between its fast and slow states within the row; with
+        // 25, pairs of identical calls read 0.972–1.028 over fifteen runs (and once 0.912 over
+        // 43 pairs on a loaded host). The far contestants keep their 25 repetitions.
         Timing {
             min_reps: 7,
-            close_min_reps: 25,
+            close_min_reps: 61,
+            far_min_reps: 25,
             max_reps: 2000,
             budget: 0.6,
             warmup: 2,
@@ -382,7 +386,7 @@ fn main() -> ExitCode {
     println!(
         "sizes {}; after {} warm-up round(s), {} timed repetitions of every contestant, then \
          {}–{} (up to {} s each) of the backend and every peer within {:.0} % of shapegrad, the \
-         others in one of every {}; each contestant timed back to back with a call of \
+         others in one of every {} of those within the {} s or the first {}; each contestant timed back to back with a call of \
          shapegrad's, the two in a random order; medians reported; every contestant's result \
          checked against shapegrad's first",
         args.sizes
@@ -397,6 +401,8 @@ fn main() -> ExitCode {
         timing.budget,
         100.0 * (1.0 - impls::CLOSE),
         impls::SPARSE_EVERY,
+        timing.budget,
+        timing.far_min_reps,
     );
     let peak = raw::fma_peak();
     match peak {
