@@ -136,6 +136,11 @@ pub struct Timing {
     pub min_reps: usize,
     /// Timed repetitions of each close contestant, at least.
     pub close_min_reps: usize,
+    /// Timed repetitions of each close contestant aimed at beyond `close_min_reps`, as far as
+    /// they fit in `long_budget` seconds.
+    pub close_more_reps: usize,
+    /// Seconds of timed calls per close contestant that `close_more_reps` may take.
+    pub long_budget: f64,
     /// Repetitions (counting the first `min_reps`) within which the contestants that are not
     /// close run in every [`SPARSE_EVERY`]-th, at least; beyond it, and beyond the budget, only
     /// the close ones run.
@@ -472,13 +477,18 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
         .filter(|&n| n < 2 || medians[0] / medians[n] >= CLOSE)
         .collect();
     // The close contestants' ratios are the ones a verdict turns on: a row of long products
-    // (2048³, 0.1–0.5 s a call) fits few pairs in the budget, and the median of 25 of them, two
-    // identical gemm calls, once read 0.972. They get at least `close_min_reps` pairs; the far
-    // ones are not timed beyond the budget (or `far_min_reps`), which at 2048³ would cost
-    // seconds a pair for a ratio 10 % or more away from any target.
+    // fits few pairs in the budget, and the median of 25 of them, two identical gemm calls at
+    // 1024³, once read 0.972. So they get up to `close_more_reps` pairs within the long budget
+    // (1024³), and at least `close_min_reps` (2048³, where every pair takes a second); the far
+    // ones are not timed beyond the budget (or `far_min_reps`), which would cost the most time
+    // for ratios 10 % or more away from any target.
     let per_call = close.iter().map(|&n| medians[n]).sum::<f64>() / close.len() as f64;
-    let budget_reps = ((timing.budget / per_call).ceil() as usize).min(timing.max_reps);
-    let reps = budget_reps.max(timing.close_min_reps).max(timing.min_reps);
+    let reps_in = |seconds: f64| ((seconds / per_call).ceil() as usize).min(timing.max_reps);
+    let budget_reps = reps_in(timing.budget);
+    let reps = budget_reps
+        .max(reps_in(timing.long_budget).min(timing.close_more_reps))
+        .max(timing.close_min_reps)
+        .max(timing.min_reps);
     let sparse_until = budget_reps.max(timing.far_min_reps);
     for r in timing.min_reps..reps {
         let who = if r % SPARSE_EVERY == 0 && r < sparse_until {

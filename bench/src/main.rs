@@ -132,21 +132,27 @@ fn timing(args: &Args) -> Timing {
         Timing {
             min_reps: 3,
             close_min_reps: 3,
+            close_more_reps: 3,
+            long_budget: 0.03,
             far_min_reps: 3,
             max_reps: 25,
             budget: 0.03,
             warmup: 1,
         }
     } else {
-        // Seven repetitions of everyone; then at least 61 of the close contestants, and up to
-        // 0.6 s of each (over a thousand repetitions at the seed's size, 61 at 1024³ and
-        // 2048³). With 15 at 2048³, the medians of two identical calls came out up to 18 %
-        // apart when the host switched between its fast and slow states within the row; with
-        // 25, pairs of identical calls read 0.972–1.028 over fifteen runs (and once 0.912 over
-        // 43 pairs on a loaded host). The far contestants keep their 25 repetitions.
+        // Seven repetitions of everyone; then at least 25 of the close contestants, 61 as far
+        // as they fit in 3 s, and up to 0.6 s of each (over a thousand repetitions at the
+        // seed's size, 61 at 1024³, 25 at 2048³). With 15 at 2048³, the medians of two
+        // identical calls came out up to 18 % apart when the host switched between its fast and
+        // slow states within the row; with 25 at 1024³, pairs of identical calls read
+        // 0.972–1.028 over fifteen runs (and once 0.912 over 43 pairs on a loaded host). With 61
+        // at 2048³ too, a full run had taken 28 minutes before it reached the second thread
+        // count, on a machine where most peers are close. The far contestants keep 25.
         Timing {
             min_reps: 7,
-            close_min_reps: 61,
+            close_min_reps: 25,
+            close_more_reps: 61,
+            long_budget: 3.0,
             far_min_reps: 25,
             max_reps: 2000,
             budget: 0.6,
@@ -156,6 +162,7 @@ fn timing(args: &Args) -> Timing {
     if let Some(r) = args.min_reps {
         t.min_reps = r;
         t.close_min_reps = t.close_min_reps.max(r);
+        t.close_more_reps = t.close_more_reps.max(r);
         t.max_reps = t.max_reps.max(r);
     }
     t
@@ -385,7 +392,7 @@ fn main() -> ExitCode {
     );
     println!(
         "sizes {}; after {} warm-up round(s), {} timed repetitions of every contestant, then \
-         {}–{} (up to {} s each) of the backend and every peer within {:.0} % of shapegrad, the \
+         {}–{} (up to {} s each, or {} within {} s) of the backend and every peer within {:.0} % of shapegrad, the \
          others in one of every {} of those within the {} s or the first {}; each contestant timed back to back with a call of \
          shapegrad's, the two in a random order; medians reported; every contestant's result \
          checked against shapegrad's first",
@@ -399,6 +406,8 @@ fn main() -> ExitCode {
         timing.close_min_reps.max(timing.min_reps),
         timing.max_reps,
         timing.budget,
+        timing.close_more_reps,
+        timing.long_budget,
         100.0 * (1.0 - impls::CLOSE),
         impls::SPARSE_EVERY,
         timing.budget,
