@@ -429,6 +429,76 @@ mod tests {
         }
     }
 
+    /// The rules as measured on the Xeon (gemm alone without the AVX-512 kernels), whichever
+    /// machine runs the tests; [`amd_cores_take_faer_where_it_leads`] checks the AMD rules.
+    fn plan(
+        dims: (usize, usize, usize),
+        layouts: (Layout, Layout),
+        f64: bool,
+        threads: usize,
+    ) -> Schedule {
+        let cores = if avx512_kernels() {
+            Cores::Avx512
+        } else {
+            Cores::Portable
+        };
+        plan_on(cores, dims, layouts, f64, threads)
+    }
+
+    /// On AMD cores faer's kernel takes over where it led gemm there ([`AMD_FAER_DX_MAX_ROWS_F64`]
+    /// gives the numbers); everything else keeps the Xeon's rules.
+    #[test]
+    fn amd_cores_take_faer_where_it_leads() {
+        let amd =
+            |dims, layouts, f64, threads| plan_on(Cores::Avx512Amd, dims, layouts, f64, threads);
+        let split = |plan| Schedule {
+            plan,
+            split: Split::Columns,
+        };
+        let batch = (32, 4096, 4096);
+        // X·A with few rows: f32 faer's blocks, or faer's threads; f64 gemm's blocks.
+        assert_eq!(amd(batch, NN, false, 1), whole(Plan::FaerColumnBlocks));
+        assert_eq!(amd(batch, NN, false, 2), whole(Plan::Faer));
+        assert_eq!(amd(batch, NN, true, 1), whole(Plan::GemmColumnBlocks));
+        assert_eq!(amd((64, 4096, 4096), NN, false, 1), whole(Plan::GemmColumnBlocks));
+        // dY·Aᵀ with few rows, deep: f32 faer's blocks, f64 gemm's direct kernel.
+        assert_eq!(amd(batch, NT, false, 1), whole(Plan::FaerColumnBlocks));
+        assert_eq!(amd(batch, NT, false, 2), split(Plan::FaerColumnBlocks));
+        assert_eq!(amd(batch, NT, true, 1), whole(Plan::GemmDirect));
+        assert_eq!(amd(batch, NT, true, 2), whole(Plan::GemmDirect));
+        // f64 dY·Aᵀ on one thread: faer's blocks up to 512 rows.
+        assert_eq!(
+            amd((512, 512, 512), NT, true, 1),
+            whole(Plan::FaerColumnBlocks)
+        );
+        assert_eq!(amd((513, 512, 512), NT, true, 1), whole(Plan::Gemm));
+        assert_eq!(amd((1024, 1024, 1024), NT, true, 1), whole(Plan::Gemm));
+        // f32 dY·Aᵀ on one thread: faer's blocks up to 1024 rows as on the Xeon, one faer call
+        // beyond.
+        assert_eq!(
+            amd((1024, 1024, 1024), NT, false, 1),
+            whole(Plan::FaerColumnBlocks)
+        );
+        assert_eq!(amd((1025, 1024, 1024), NT, false, 1), whole(Plan::Faer));
+        assert_eq!(amd((2048, 2048, 2048), NT, false, 1), whole(Plan::Faer));
+        assert_eq!(amd((768, 512, 512), NT, false, 1), whole(Plan::Gemm));
+        // f64 dY·Aᵀ on two threads: faer's blocks split up to 512³ and a little more, faer's
+        // threads up to 1024³, gemm's beyond.
+        assert_eq!(
+            amd((512, 512, 512), NT, true, 2),
+            split(Plan::FaerColumnBlocks)
+        );
+        assert_eq!(amd((1024, 1024, 1024), NT, true, 2), whole(Plan::Faer));
+        assert_eq!(amd((2048, 2048, 2048), NT, true, 2), whole(Plan::Gemm));
+        // Square X·A and Xᵀ·dY keep gemm.
+        for f64 in [false, true] {
+            for threads in [1, 2] {
+                assert_eq!(amd((2048, 2048, 2048), NN, f64, threads), whole(Plan::Gemm));
+                assert_eq!(amd((2048, 2048, 2048), TN, f64, threads), whole(Plan::Gemm));
+            }
+        }
+    }
+
     #[test]
     fn small_products_always_take_plain_gemm() {
         for layouts in [NN, NT, TN] {
@@ -643,10 +713,12 @@ mod tests {
                 assert!(dst == want, "{policy:?} {m}x{k}x{n} {lhs_t} {rhs_t}");
             }
         }
-        // X·A and dY·Aᵀ with a batch of 32, Xᵀ·dY with a depth of 32, and the seed size.
+        // X·A and dY·Aᵀ with a batch of 32 (the second deep enough for the direct kernel, or on
+        // AMD cores faer's blocks), Xᵀ·dY with a depth of 32, and the seed size.
         for (dims, lhs_t, rhs_t) in [
             ((32, 640, 128), false, false),
             ((32, 640, 128), false, true),
+            ((32, 640, 512), false, true),
             ((640, 128, 32), true, false),
             ((128, 512, 256), false, false),
             ((128, 256, 512), false, true),

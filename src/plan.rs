@@ -76,6 +76,13 @@
 //!
 //! Tiny products (fewer than [`MIN_PLANNED_MULADDS`] multiply-adds) always take `gemm::gemm`,
 //! whose small-size paths are the quickest there.
+//!
+//! On AMD's AVX-512 cores (Zen 4, [`Cores::Avx512Amd`]), measured later on the same kind of
+//! 2-core virtual machine, faer's kernel leads gemm's on more shapes, and takes over there:
+//! f32 products with a batch of up to 48 (`X·A`, and `dY·Aᵀ` deep enough for
+//! [`Plan::GemmDirect`]), f64 `dY·Aᵀ` up to 512 rows on one thread and up to 1024³ on several,
+//! and f32 `dY·Aᵀ` with more than 1024 rows on one thread ([`AMD_FAER_DX_MAX_ROWS_F64`] gives
+//! the numbers). The other rules are the Xeon's.
 
 use core::any::TypeId;
 
@@ -386,10 +393,10 @@ pub(crate) const FAER_DX_WIDE_MIN_COLS: usize = 768;
 pub(crate) const FAER_BLOCK_F32_1024_ROWS: usize = 384;
 
 /// Whether `dY·Aᵀ` with an `m × n` destination takes [`Plan::FaerColumnBlocks`] on one thread
-/// (where the AVX-512 kernels run).
-fn faer_dx_blocks(m: usize, n: usize, f64: bool) -> bool {
+/// (where the AVX-512 kernels run, on AMD cores if `amd`).
+fn faer_dx_blocks(m: usize, n: usize, f64: bool, amd: bool) -> bool {
     if f64 {
-        m <= FAER_MAX_ROWS
+        m <= FAER_MAX_ROWS || (amd && m <= AMD_FAER_DX_MAX_ROWS_F64)
     } else {
         m <= FAER_DX_MAX_ROWS_F32 || (m <= FAER_DX_WIDE_MAX_ROWS_F32 && n >= FAER_DX_WIDE_MIN_COLS)
     }
@@ -566,8 +573,92 @@ pub(crate) fn avx512_kernels() -> bool {
     }
 }
 
-/// The schedule for an `m × k` by `k × n` product; see the module documentation for the numbers.
+/// Which kernels this machine runs, as far as the rules below depend on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cores {
+    /// No AVX-512 kernels ([`avx512_kernels`] is false): gemm's portable ones only.
+    Portable,
+    /// AVX-512 on a core that is not AMD's: the rules as measured on the Xeon.
+    Avx512,
+    /// AVX-512 on an AMD core (Zen 4: each 512-bit instruction runs as two 256-bit halves, with
+    /// a 1 MiB L2). There the kernels of gemm and faer and matrixmultiply's all reach about 90 %
+    /// of the FMA peak on square products, and faer's kernel leads gemm's on more shapes than on
+    /// the Xeon ([`AMD_FAER_DX_MAX_ROWS_F64`] and the rules beside it).
+    Avx512Amd,
+}
+
+/// The [`Cores`] of this machine, detected once.
+pub(crate) fn cores() -> Cores {
+    static CORES: std::sync::OnceLock<Cores> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| {
+        if !avx512_kernels() {
+            Cores::Portable
+        } else if amd() {
+            Cores::Avx512Amd
+        } else {
+            Cores::Avx512
+        }
+    })
+}
+
+/// Whether the CPU's vendor string is AMD's.
+fn amd() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // Leaf 0 spells the vendor in EBX, EDX, ECX: "Auth" "enti" "cAMD".
+        let leaf = core::arch::x86_64::__cpuid(0);
+        [leaf.ebx, leaf.edx, leaf.ecx]
+            .map(u32::to_le_bytes)
+            .concat()
+            == b"AuthenticAMD"
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// On AMD cores ([`Cores::Avx512Amd`]), f64 `dY·Aᵀ` on one thread with more than
+/// [`FAER_MAX_ROWS`] and at most this many rows takes [`Plan::FaerColumnBlocks`] too (blocks of
+/// [`FAER_BLOCK_F64`]). One benchmark row each on a quiet host, against faer's call (gemm's /
+/// one faer call / blocks of 96 / blocks of 192 / these): 512³ 0.958 / 1.000 / 1.012 / 1.004 /
+/// 1.034. At 1024³ the same blocks led too (0.997 / 1.001 / 1.023 / 0.998 / 1.028), but with
+/// another tenant on the host they fell behind gemm (0.928, 0.951, 0.973 of it in three rows,
+/// where at 512³ they read 1.046–1.075 of gemm), so 1024 rows keep gemm; 2048³ 0.971 of faer.
+///
+/// The other rules for AMD cores, measured the same way on a Zen 4 (f32 unless said):
+/// - `X·A` with few rows ([`FEW_ROWS`]) on one thread takes faer's kernel in blocks of
+///   [`FAER_BLOCK_F32`] (32×4096×4096: 1.020–1.066 of faer's call in three rows, where gemm's
+///   blocks read 0.966–0.974) and on several threads faer's own (1.000; gemm's blocks split by
+///   columns 0.952, faer's 0.977). f64 keeps gemm's blocks (1.057).
+/// - `dY·Aᵀ` with few rows and a deep product (the [`Plan::GemmDirect`] case) takes faer's
+///   kernel in blocks of [`FAER_BLOCK_F32`] (32×4096×4096: 1.144 of faer's call, where gemm's
+///   direct kernel read 0.979, one faer call 0.993, blocks of 256 1.104), on 2 threads split
+///   by columns (1.151; gemm's direct kernel 0.898, faer's threads 1.014). f64 keeps gemm's
+///   direct kernel (1.054 of the best peer; faer's blocks of 48 0.962).
+/// - f32 `dY·Aᵀ` on one thread with more than [`FAER_DX_WIDE_MAX_ROWS_F32`] rows takes one faer
+///   call (2048³: 1.001 of faer's; gemm 0.953 in a full benchmark run, faer's blocks of 384
+///   0.986, of 96 0.950).
+/// - f64 `dY·Aᵀ` on several threads is split by columns into faer's blocks up to
+///   [`SPLIT_MAX_MULADDS`] (512³: 1.024 of faer's threads; gemm's split 0.969, faer's threads
+///   themselves 1.003) and takes faer's threads up to [`WIDE_SPLIT_MAX_MULADDS`] (1024³: 1.003;
+///   gemm's threads 0.967, faer's blocks split 0.994).
+pub(crate) const AMD_FAER_DX_MAX_ROWS_F64: usize = 512;
+
+/// The schedule for an `m × k` by `k × n` product on this machine's [`cores`]; see the module
+/// documentation for the numbers.
 pub(crate) fn plan(
+    dims: (usize, usize, usize),
+    layouts: (Layout, Layout),
+    f64: bool,
+    threads: usize,
+) -> Schedule {
+    plan_on(cores(), dims, layouts, f64, threads)
+}
+
+/// The schedule for an `m × k` by `k × n` product on `cores`.
+pub(crate) fn plan_on(
+    cores: Cores,
     (m, n, k): (usize, usize, usize),
     (lhs, rhs): (Layout, Layout),
     f64: bool,
@@ -585,9 +676,19 @@ pub(crate) fn plan(
     if muladds < MIN_PLANNED_MULADDS {
         return whole(Plan::Gemm);
     }
-    let avx512 = avx512_kernels();
+    let avx512 = cores != Cores::Portable;
+    let amd = cores == Cores::Avx512Amd;
     let parallel = threads > 1 && n >= 2 * SPLIT_ALIGN * threads;
+    let deep_few_rows = m <= DIRECT_MAX_ROWS && k >= DIRECT_MIN_DEPTH_PER_ROW * m;
     match (lhs, rhs) {
+        // X·A with few rows on AMD cores.
+        (Layout::Rows, Layout::Rows) if amd && !f64 && m <= FEW_ROWS && n > 2 * COLUMN_BLOCK => {
+            whole(if parallel {
+                Plan::Faer
+            } else {
+                Plan::FaerColumnBlocks
+            })
+        }
         // X·A.
         (Layout::Rows, Layout::Rows) => {
             let few_rows = m <= FEW_ROWS && n > 2 * COLUMN_BLOCK;
@@ -604,19 +705,30 @@ pub(crate) fn plan(
             }
         }
         // dY·Aᵀ.
-        (Layout::Rows, Layout::Cols)
-            if m <= DIRECT_MAX_ROWS && k >= DIRECT_MIN_DEPTH_PER_ROW * m =>
-        {
-            whole(Plan::GemmDirect)
+        (Layout::Rows, Layout::Cols) if amd && !f64 && deep_few_rows => {
+            if parallel {
+                split(Plan::FaerColumnBlocks)
+            } else {
+                whole(Plan::FaerColumnBlocks)
+            }
         }
-        (Layout::Rows, Layout::Cols) if !parallel && avx512 && faer_dx_blocks(m, n, f64) => {
+        (Layout::Rows, Layout::Cols) if deep_few_rows => whole(Plan::GemmDirect),
+        (Layout::Rows, Layout::Cols) if !parallel && avx512 && faer_dx_blocks(m, n, f64, amd) => {
             whole(Plan::FaerColumnBlocks)
+        }
+        (Layout::Rows, Layout::Cols)
+            if !parallel && amd && !f64 && m > FAER_DX_WIDE_MAX_ROWS_F32 =>
+        {
+            whole(Plan::Faer)
         }
         (Layout::Rows, Layout::Cols) if parallel => {
             if !f64 && avx512 && muladds <= SPLIT_MAX_MULADDS_F32_DX {
                 split(Plan::Faer)
-            } else if f64 && avx512 && m <= FAER_MAX_ROWS {
+            } else if f64 && avx512 && (m <= FAER_MAX_ROWS || (amd && muladds <= SPLIT_MAX_MULADDS))
+            {
                 split(Plan::FaerColumnBlocks)
+            } else if f64 && amd && muladds <= WIDE_SPLIT_MAX_MULADDS {
+                whole(Plan::Faer)
             } else if f64 && muladds <= SPLIT_MAX_MULADDS {
                 split(Plan::Gemm)
             } else {
