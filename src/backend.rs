@@ -460,7 +460,10 @@ mod tests {
         assert_eq!(amd(batch, NN, false, 1), whole(Plan::FaerColumnBlocks));
         assert_eq!(amd(batch, NN, false, 2), whole(Plan::Faer));
         assert_eq!(amd(batch, NN, true, 1), whole(Plan::GemmColumnBlocks));
-        assert_eq!(amd((64, 4096, 4096), NN, false, 1), whole(Plan::GemmColumnBlocks));
+        assert_eq!(
+            amd((64, 4096, 4096), NN, false, 1),
+            whole(Plan::GemmColumnBlocks)
+        );
         // dY·Aᵀ with few rows, deep: f32 faer's blocks, f64 gemm's direct kernel.
         assert_eq!(amd(batch, NT, false, 1), whole(Plan::FaerColumnBlocks));
         assert_eq!(amd(batch, NT, false, 2), split(Plan::FaerColumnBlocks));
@@ -490,13 +493,27 @@ mod tests {
         );
         assert_eq!(amd((1024, 1024, 1024), NT, true, 2), whole(Plan::Faer));
         assert_eq!(amd((2048, 2048, 2048), NT, true, 2), whole(Plan::Gemm));
-        // Square X·A and Xᵀ·dY keep gemm.
+        // Beyond 1024³ on two threads, f32 dY·Aᵀ and f64 X·A take faer's threads.
+        assert_eq!(amd((2048, 2048, 2048), NT, false, 2), whole(Plan::Faer));
+        assert_eq!(amd((2048, 2048, 2048), NN, true, 2), whole(Plan::Faer));
+        assert_eq!(amd((1024, 1024, 1024), NN, true, 2), split(Plan::Gemm));
+        // f32 Xᵀ·dY on two threads: faer by rows from above the seed's size to 512³.
+        let faer_rows = Schedule {
+            plan: Plan::Faer,
+            split: Split::Rows,
+        };
+        assert_eq!(amd((512, 512, 512), TN, false, 2), faer_rows);
+        assert_eq!(amd((512, 512, 512), TN, true, 2).plan, Plan::Gemm);
+        assert_eq!(amd((256, 512, 128), TN, false, 2).plan, Plan::Gemm);
+        assert_eq!(amd((1024, 1024, 1024), TN, false, 2), whole(Plan::Gemm));
+        // Other square products keep gemm.
         for f64 in [false, true] {
+            assert_eq!(amd((2048, 2048, 2048), NN, f64, 1), whole(Plan::Gemm));
             for threads in [1, 2] {
-                assert_eq!(amd((2048, 2048, 2048), NN, f64, threads), whole(Plan::Gemm));
                 assert_eq!(amd((2048, 2048, 2048), TN, f64, threads), whole(Plan::Gemm));
             }
         }
+        assert_eq!(amd((2048, 2048, 2048), NN, false, 2), whole(Plan::Gemm));
     }
 
     #[test]
@@ -714,7 +731,8 @@ mod tests {
             }
         }
         // X·A and dY·Aᵀ with a batch of 32 (the second deep enough for the direct kernel, or on
-        // AMD cores faer's blocks), Xᵀ·dY with a depth of 32, and the seed size.
+        // AMD cores faer's blocks), Xᵀ·dY with a depth of 32, the seed size, and an Xᵀ·dY just
+        // past the seed's row split (on two AMD cores, faer's kernel by rows).
         for (dims, lhs_t, rhs_t) in [
             ((32, 640, 128), false, false),
             ((32, 640, 128), false, true),
@@ -723,6 +741,7 @@ mod tests {
             ((128, 512, 256), false, false),
             ((128, 256, 512), false, true),
             ((256, 512, 128), true, false),
+            ((256, 512, 264), true, false),
         ] {
             check::<f32>(dims, lhs_t, rhs_t);
             check::<f64>(dims, lhs_t, rhs_t);

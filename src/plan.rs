@@ -643,6 +643,15 @@ fn amd() -> bool {
 ///   [`SPLIT_MAX_MULADDS`] (512³: 1.024 of faer's threads; gemm's split 0.969, faer's threads
 ///   themselves 1.003) and takes faer's threads up to [`WIDE_SPLIT_MAX_MULADDS`] (1024³: 1.003;
 ///   gemm's threads 0.967, faer's blocks split 0.994).
+/// - On several threads, where the Xeon's rules leave a large product to gemm's own threads,
+///   faer's threads tie with faer and gemm's fall behind: f32 `dY·Aᵀ` beyond 1024³ (2048³:
+///   gemm's threads 0.919 in a full benchmark run, faer's 1.001, faer's blocks split by columns
+///   0.996) and f64 `X·A` beyond 1024³ (2048³: 0.962 against 0.996) take faer's threads. f32
+///   `Xᵀ·dY` between the seed's row split ([`SPLIT_MAX_MULADDS_DA`]) and
+///   [`SPLIT_MAX_MULADDS`] takes faer's kernel split by rows (512³: 1.018; gemm's threads 0.951
+///   in a full run and 0.949, faer's threads 1.002, faer's split by columns 1.015, gemm's by rows
+///   1.002). Left on gemm's threads, as ties: f32 `X·A` at 2048³ (0.987 and 1.033; faer's
+///   threads 1.000) and f32 `Xᵀ·dY` at 1024³ (0.994; faer's threads 1.000, by rows 0.950).
 pub(crate) const AMD_FAER_DX_MAX_ROWS_F64: usize = 512;
 
 /// The schedule for an `m × k` by `k × n` product on this machine's [`cores`]; see the module
@@ -700,6 +709,8 @@ pub(crate) fn plan_on(
             };
             if parallel && (few_rows || x_a_split(muladds, n, k, threads)) {
                 split(plan)
+            } else if parallel && amd && f64 && muladds > WIDE_SPLIT_MAX_MULADDS {
+                whole(Plan::Faer)
             } else {
                 whole(plan)
             }
@@ -724,6 +735,8 @@ pub(crate) fn plan_on(
         (Layout::Rows, Layout::Cols) if parallel => {
             if !f64 && avx512 && muladds <= SPLIT_MAX_MULADDS_F32_DX {
                 split(Plan::Faer)
+            } else if !f64 && amd {
+                whole(Plan::Faer)
             } else if f64 && avx512 && (m <= FAER_MAX_ROWS || (amd && muladds <= SPLIT_MAX_MULADDS))
             {
                 split(Plan::FaerColumnBlocks)
@@ -753,6 +766,21 @@ pub(crate) fn plan_on(
                 && k <= DA_BLOCK_MAX_DEPTH =>
         {
             whole(Plan::GemmColumnBlocks)
+        }
+        // f32 Xᵀ·dY up to 512³ and a little more on several AMD cores: faer's kernel by rows.
+        (Layout::Cols, Layout::Rows)
+            if parallel
+                && amd
+                && !f64
+                && k > THIN_DEPTH
+                && m >= 2 * threads
+                && muladds > SPLIT_MAX_MULADDS_DA
+                && muladds <= SPLIT_MAX_MULADDS =>
+        {
+            Schedule {
+                plan: Plan::Faer,
+                split: Split::Rows,
+            }
         }
         // Xᵀ·dY of a moderate size on several threads: by rows.
         (Layout::Cols, Layout::Rows)
