@@ -81,8 +81,10 @@
 //! 2-core virtual machine, faer's kernel leads gemm's on more shapes, and takes over there:
 //! f32 products with a batch of up to 48 (`X·A`, and `dY·Aᵀ` deep enough for
 //! [`Plan::GemmDirect`]), f64 `dY·Aᵀ` up to 512 rows on one thread and up to 1024³ on several,
-//! and f32 `dY·Aᵀ` with more than 1024 rows on one thread ([`AMD_FAER_DX_MAX_ROWS_F64`] gives
-//! the numbers). The other rules are the Xeon's.
+//! f32 `dY·Aᵀ` with more than 1024 rows, f64 products beyond 1024³ on several threads, and a 512³
+//! f32 `Xᵀ·dY` on several threads, split by rows ([`AMD_FAER_DX_MAX_ROWS_F64`] gives the
+//! numbers). The other rules are the Xeon's. Only a Zen 4 was measured: a later AMD core with
+//! AVX-512 takes the same rules until someone measures it.
 
 use core::any::TypeId;
 
@@ -641,12 +643,13 @@ fn amd() -> bool {
 ///   0.986, of 96 0.950).
 /// - f64 `dY·Aᵀ` on several threads is split by columns into faer's blocks up to
 ///   [`SPLIT_MAX_MULADDS`] (512³: 1.024 of faer's threads; gemm's split 0.969, faer's threads
-///   themselves 1.003) and takes faer's threads up to [`WIDE_SPLIT_MAX_MULADDS`] (1024³: 1.003;
-///   gemm's threads 0.967, faer's blocks split 0.994).
+///   themselves 1.003) and takes faer's threads beyond (1024³: 1.003; gemm's threads 0.967,
+///   faer's blocks split 0.994; 2048³: gemm's threads 0.980 in a full run).
 /// - On several threads, where the Xeon's rules leave a large product to gemm's own threads,
 ///   faer's threads tie with faer and gemm's fall behind: f32 `dY·Aᵀ` beyond 1024³ (2048³:
 ///   gemm's threads 0.919 in a full benchmark run, faer's 1.001, faer's blocks split by columns
-///   0.996) and f64 `X·A` beyond 1024³ (2048³: 0.962 against 0.996) take faer's threads. f32
+///   0.996), f64 `X·A` beyond 1024³ (2048³: 0.962 against 0.996) and f64 `Xᵀ·dY` beyond 1024³
+///   (2048³: gemm's threads 0.979 in a full run) take faer's threads. f32
 ///   `Xᵀ·dY` between the seed's row split ([`SPLIT_MAX_MULADDS_DA`]) and
 ///   [`SPLIT_MAX_MULADDS`] takes faer's kernel split by rows (512³: 1.018; gemm's threads 0.951
 ///   in a full run and 0.949, faer's threads 1.002, faer's split by columns 1.015, gemm's by rows
@@ -740,7 +743,7 @@ pub(crate) fn plan_on(
             } else if f64 && avx512 && (m <= FAER_MAX_ROWS || (amd && muladds <= SPLIT_MAX_MULADDS))
             {
                 split(Plan::FaerColumnBlocks)
-            } else if f64 && amd && muladds <= WIDE_SPLIT_MAX_MULADDS {
+            } else if f64 && amd {
                 whole(Plan::Faer)
             } else if f64 && muladds <= SPLIT_MAX_MULADDS {
                 split(Plan::Gemm)
@@ -781,6 +784,12 @@ pub(crate) fn plan_on(
                 plan: Plan::Faer,
                 split: Split::Rows,
             }
+        }
+        // f64 Xᵀ·dY beyond 1024³ on several AMD cores: faer's threads.
+        (Layout::Cols, Layout::Rows)
+            if parallel && amd && f64 && muladds > WIDE_SPLIT_MAX_MULADDS =>
+        {
+            whole(Plan::Faer)
         }
         // Xᵀ·dY of a moderate size on several threads: by rows.
         (Layout::Cols, Layout::Rows)
