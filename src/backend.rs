@@ -449,72 +449,67 @@ mod tests {
     /// gives the numbers); everything else keeps the Xeon's rules.
     #[test]
     fn amd_cores_take_faer_where_it_leads() {
-        let amd =
-            |dims, layouts, f64, threads| plan_on(Cores::Avx512Amd, dims, layouts, f64, threads);
-        let split = |plan| Schedule {
-            plan,
-            split: Split::Columns,
-        };
+        use Plan::*;
+        const F32: bool = false;
+        const F64: bool = true;
+        let whole = |plan| (plan, Split::None);
+        let cols = |plan| (plan, Split::Columns);
         let batch = (32, 4096, 4096);
-        // X·A with few rows: f32 faer's blocks, or faer's threads; f64 gemm's blocks.
-        assert_eq!(amd(batch, NN, false, 1), whole(Plan::FaerColumnBlocks));
-        assert_eq!(amd(batch, NN, false, 2), whole(Plan::Faer));
-        assert_eq!(amd(batch, NN, true, 1), whole(Plan::GemmColumnBlocks));
-        assert_eq!(
-            amd((64, 4096, 4096), NN, false, 1),
-            whole(Plan::GemmColumnBlocks)
-        );
-        // dY·Aᵀ with few rows, deep: f32 faer's blocks, f64 gemm's direct kernel.
-        assert_eq!(amd(batch, NT, false, 1), whole(Plan::FaerColumnBlocks));
-        assert_eq!(amd(batch, NT, false, 2), split(Plan::FaerColumnBlocks));
-        assert_eq!(amd(batch, NT, true, 1), whole(Plan::GemmDirect));
-        assert_eq!(amd(batch, NT, true, 2), whole(Plan::GemmDirect));
-        // f64 dY·Aᵀ on one thread: faer's blocks up to 512 rows.
-        assert_eq!(
-            amd((512, 512, 512), NT, true, 1),
-            whole(Plan::FaerColumnBlocks)
-        );
-        assert_eq!(amd((513, 512, 512), NT, true, 1), whole(Plan::Gemm));
-        assert_eq!(amd((1024, 1024, 1024), NT, true, 1), whole(Plan::Gemm));
-        // f32 dY·Aᵀ on one thread: faer's blocks up to 1024 rows as on the Xeon, one faer call
-        // beyond.
-        assert_eq!(
-            amd((1024, 1024, 1024), NT, false, 1),
-            whole(Plan::FaerColumnBlocks)
-        );
-        assert_eq!(amd((1025, 1024, 1024), NT, false, 1), whole(Plan::Faer));
-        assert_eq!(amd((2048, 2048, 2048), NT, false, 1), whole(Plan::Faer));
-        assert_eq!(amd((768, 512, 512), NT, false, 1), whole(Plan::Gemm));
-        // f64 dY·Aᵀ on two threads: faer's blocks split up to 512³ and a little more, faer's
-        // threads beyond.
-        assert_eq!(
-            amd((512, 512, 512), NT, true, 2),
-            split(Plan::FaerColumnBlocks)
-        );
-        assert_eq!(amd((1024, 1024, 1024), NT, true, 2), whole(Plan::Faer));
-        assert_eq!(amd((2048, 2048, 2048), NT, true, 2), whole(Plan::Faer));
-        // Beyond 1024³ on two threads, f32 dY·Aᵀ and f64 X·A and Xᵀ·dY take faer's threads.
-        assert_eq!(amd((2048, 2048, 2048), NT, false, 2), whole(Plan::Faer));
-        assert_eq!(amd((2048, 2048, 2048), NN, true, 2), whole(Plan::Faer));
-        assert_eq!(amd((2048, 2048, 2048), TN, true, 2), whole(Plan::Faer));
-        assert_eq!(amd((1024, 1024, 1024), TN, true, 2), whole(Plan::Gemm));
-        assert_eq!(amd((1024, 1024, 1024), NN, true, 2), split(Plan::Gemm));
-        // f32 Xᵀ·dY on two threads: faer by rows from above the seed's size to 512³.
-        let faer_rows = Schedule {
-            plan: Plan::Faer,
-            split: Split::Rows,
-        };
-        assert_eq!(amd((512, 512, 512), TN, false, 2), faer_rows);
-        assert_eq!(amd((512, 512, 512), TN, true, 2).plan, Plan::Gemm);
-        assert_eq!(amd((256, 512, 128), TN, false, 2).plan, Plan::Gemm);
-        assert_eq!(amd((1024, 1024, 1024), TN, false, 2), whole(Plan::Gemm));
-        // Other square products keep gemm.
-        for f64 in [false, true] {
-            assert_eq!(amd((2048, 2048, 2048), NN, f64, 1), whole(Plan::Gemm));
-            assert_eq!(amd((2048, 2048, 2048), TN, f64, 1), whole(Plan::Gemm));
+        let cube = |n| (n, n, n);
+        // (m, n, k), layouts, f64, threads: the schedule.
+        #[rustfmt::skip]
+        let cases = [
+            // X·A with few rows: f32 faer's blocks, or faer's threads; f64 and 64 rows gemm's blocks.
+            (batch, NN, F32, 1, whole(FaerColumnBlocks)),
+            (batch, NN, F32, 2, whole(Faer)),
+            (batch, NN, F64, 1, whole(GemmColumnBlocks)),
+            ((64, 4096, 4096), NN, F32, 1, whole(GemmColumnBlocks)),
+            // dY·Aᵀ with few rows, deep: f32 faer's blocks, f64 gemm's direct kernel.
+            (batch, NT, F32, 1, whole(FaerColumnBlocks)),
+            (batch, NT, F32, 2, cols(FaerColumnBlocks)),
+            (batch, NT, F64, 1, whole(GemmDirect)),
+            (batch, NT, F64, 2, whole(GemmDirect)),
+            // f64 dY·Aᵀ on one thread: faer's blocks up to 512 rows.
+            (cube(512), NT, F64, 1, whole(FaerColumnBlocks)),
+            ((513, 512, 512), NT, F64, 1, whole(Gemm)),
+            (cube(1024), NT, F64, 1, whole(Gemm)),
+            // f32 dY·Aᵀ on one thread: faer's blocks up to 1024 rows as on the Xeon, one faer
+            // call beyond.
+            (cube(1024), NT, F32, 1, whole(FaerColumnBlocks)),
+            ((1025, 1024, 1024), NT, F32, 1, whole(Faer)),
+            (cube(2048), NT, F32, 1, whole(Faer)),
+            ((768, 512, 512), NT, F32, 1, whole(Gemm)),
+            // f64 dY·Aᵀ on two threads: faer's blocks split up to 512³ and a little more,
+            // faer's threads beyond.
+            (cube(512), NT, F64, 2, cols(FaerColumnBlocks)),
+            (cube(1024), NT, F64, 2, whole(Faer)),
+            (cube(2048), NT, F64, 2, whole(Faer)),
+            // Beyond 1024³ on two threads, f32 dY·Aᵀ and f64 X·A and Xᵀ·dY take faer's threads.
+            (cube(2048), NT, F32, 2, whole(Faer)),
+            (cube(2048), NN, F64, 2, whole(Faer)),
+            (cube(2048), TN, F64, 2, whole(Faer)),
+            (cube(1024), TN, F64, 2, whole(Gemm)),
+            (cube(1024), NN, F64, 2, cols(Gemm)),
+            // f32 Xᵀ·dY on two threads: faer by rows from above the seed's size to 512³.
+            (cube(512), TN, F32, 2, (Faer, Split::Rows)),
+            (cube(512), TN, F64, 2, whole(Gemm)),
+            ((256, 512, 128), TN, F32, 2, (Gemm, Split::Rows)),
+            (cube(1024), TN, F32, 2, whole(Gemm)),
+            // Other square products keep gemm.
+            (cube(2048), NN, F32, 1, whole(Gemm)),
+            (cube(2048), NN, F64, 1, whole(Gemm)),
+            (cube(2048), NN, F32, 2, whole(Gemm)),
+            (cube(2048), TN, F32, 1, whole(Gemm)),
+            (cube(2048), TN, F64, 1, whole(Gemm)),
+            (cube(2048), TN, F32, 2, whole(Gemm)),
+        ];
+        for (dims, layouts, f64, threads, (plan, split)) in cases {
+            assert_eq!(
+                plan_on(Cores::Avx512Amd, dims, layouts, f64, threads),
+                Schedule { plan, split },
+                "{dims:?} {layouts:?} f64: {f64}, {threads} thread(s)"
+            );
         }
-        assert_eq!(amd((2048, 2048, 2048), TN, false, 2), whole(Plan::Gemm));
-        assert_eq!(amd((2048, 2048, 2048), NN, false, 2), whole(Plan::Gemm));
     }
 
     #[test]
