@@ -479,7 +479,7 @@ pub fn run_row<T: Elem>(inp: &Inputs<T>, op: Op, threads: usize, timing: Timing)
     // The close contestants' ratios are the ones a verdict turns on: a row of long products
     // fits few pairs in the budget, and the median of 25 of them, two identical gemm calls at
     // 1024³, once read 0.972. So they get up to `close_more_reps` pairs within the long budget
-    // (1024³), and at least `close_min_reps` (2048³, where every pair takes a second); the far
+    // (1024³), and at least `close_min_reps` (2048³, up to a second or more a pair); the far
     // ones are not timed beyond the budget (or `far_min_reps`), which would cost the most time
     // for ratios 10 % or more away from any target.
     let per_call = close.iter().map(|&n| medians[n]).sum::<f64>() / close.len() as f64;

@@ -392,10 +392,10 @@ fn main() -> ExitCode {
     );
     println!(
         "sizes {}; after {} warm-up round(s), {} timed repetitions of every contestant, then \
-         {}–{} (up to {} s each, or {} within {} s) of the backend and every peer within {:.0} % of shapegrad, the \
-         others in one of every {} of those within the {} s or the first {}; each contestant timed back to back with a call of \
-         shapegrad's, the two in a random order; medians reported; every contestant's result \
-         checked against shapegrad's first",
+         {}–{} (up to {} s each, or {} within {} s) of the backend and every peer within {:.0} % \
+         of shapegrad, the others in one of every {} of those within the {} s or the first {}; \
+         each contestant timed back to back with a call of shapegrad's, the two in a random \
+         order; medians reported; every contestant's result checked against shapegrad's first",
         args.sizes
             .iter()
             .map(|&s| size_name(s))
