@@ -692,18 +692,16 @@ pub(crate) fn plan_on(
     let amd = cores == Cores::Avx512Amd;
     let parallel = threads > 1 && n >= 2 * SPLIT_ALIGN * threads;
     let deep_few_rows = m <= DIRECT_MAX_ROWS && k >= DIRECT_MIN_DEPTH_PER_ROW * m;
+    let few_rows = m <= FEW_ROWS && n > 2 * COLUMN_BLOCK;
     match (lhs, rhs) {
         // X·A with few rows on AMD cores.
-        (Layout::Rows, Layout::Rows) if amd && !f64 && m <= FEW_ROWS && n > 2 * COLUMN_BLOCK => {
-            whole(if parallel {
-                Plan::Faer
-            } else {
-                Plan::FaerColumnBlocks
-            })
-        }
+        (Layout::Rows, Layout::Rows) if amd && !f64 && few_rows => whole(if parallel {
+            Plan::Faer
+        } else {
+            Plan::FaerColumnBlocks
+        }),
         // X·A.
         (Layout::Rows, Layout::Rows) => {
-            let few_rows = m <= FEW_ROWS && n > 2 * COLUMN_BLOCK;
             let blocks = !parallel && !f64 && avx512 && m > FEW_ROWS && m <= GEMM_BLOCK_MAX_ROWS;
             let plan = if few_rows || blocks {
                 Plan::GemmColumnBlocks
