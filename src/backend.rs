@@ -484,12 +484,14 @@ mod tests {
             (cube(512), NT, F64, 2, cols(FaerColumnBlocks)),
             (cube(1024), NT, F64, 2, whole(Faer)),
             (cube(2048), NT, F64, 2, whole(Faer)),
-            // Beyond 1024³ on two threads, f32 dY·Aᵀ and f64 X·A and Xᵀ·dY take faer's threads.
+            // Beyond 1024³ on two threads, f32 dY·Aᵀ, X·A and f64 Xᵀ·dY take faer's threads.
             (cube(2048), NT, F32, 2, whole(Faer)),
+            (cube(2048), NN, F32, 2, whole(Faer)),
             (cube(2048), NN, F64, 2, whole(Faer)),
             (cube(2048), TN, F64, 2, whole(Faer)),
             (cube(1024), TN, F64, 2, whole(Gemm)),
             (cube(1024), NN, F64, 2, cols(Gemm)),
+            (cube(1024), NN, F32, 2, cols(Gemm)),
             // f32 Xᵀ·dY on two threads: faer by rows from above the seed's size to 512³.
             (cube(512), TN, F32, 2, (Faer, Split::Rows)),
             (cube(512), TN, F64, 2, whole(Gemm)),
@@ -498,7 +500,6 @@ mod tests {
             // Other square products keep gemm.
             (cube(2048), NN, F32, 1, whole(Gemm)),
             (cube(2048), NN, F64, 1, whole(Gemm)),
-            (cube(2048), NN, F32, 2, whole(Gemm)),
             (cube(2048), TN, F32, 1, whole(Gemm)),
             (cube(2048), TN, F64, 1, whole(Gemm)),
             (cube(2048), TN, F32, 2, whole(Gemm)),

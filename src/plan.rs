@@ -81,10 +81,11 @@
 //! 2-core virtual machine, faer's kernel leads gemm's on more shapes, and takes over there:
 //! f32 products with a batch of up to 48 (`X·A`, and `dY·Aᵀ` deep enough for
 //! [`Plan::GemmDirect`]), f64 `dY·Aᵀ` up to 512 rows on one thread and up to 1024³ on several,
-//! f32 `dY·Aᵀ` with more than 1024 rows, f64 products beyond 1024³ on several threads, and a 512³
-//! f32 `Xᵀ·dY` on several threads, split by rows ([`AMD_FAER_DX_MAX_ROWS_F64`] gives the
-//! numbers). The other rules are the Xeon's. Only a Zen 4 was measured: a later AMD core with
-//! AVX-512 takes the same rules until someone measures it.
+//! f32 `dY·Aᵀ` with more than 1024 rows, products beyond 1024³ on several threads (all but f32
+//! `Xᵀ·dY`), and a 512³ f32 `Xᵀ·dY` on several threads, split by rows
+//! ([`AMD_FAER_DX_MAX_ROWS_F64`] gives the numbers). The other rules are the Xeon's. Only a
+//! Zen 4 was measured: a later AMD core with AVX-512 takes the same rules until someone
+//! measures it.
 
 use core::any::TypeId;
 
@@ -648,13 +649,18 @@ fn amd() -> bool {
 /// - On several threads, where the Xeon's rules leave a large product to gemm's own threads,
 ///   faer's threads tie with faer and gemm's fall behind: f32 `dY·Aᵀ` beyond 1024³ (2048³:
 ///   gemm's threads 0.919 in a full benchmark run, faer's 1.001, faer's blocks split by columns
-///   0.996), f64 `X·A` beyond 1024³ (2048³: 0.962 against 0.996) and f64 `Xᵀ·dY` beyond 1024³
-///   (2048³: gemm's threads 0.979 in a full run) take faer's threads. f32
+///   0.996), `X·A` beyond 1024³ (f64 2048³: 0.962 against 0.996; f32 below) and f64 `Xᵀ·dY`
+///   beyond 1024³ (2048³: gemm's threads 0.979 in a full run) take faer's threads. f32
 ///   `Xᵀ·dY` between the seed's row split ([`SPLIT_MAX_MULADDS_DA`]) and
 ///   [`SPLIT_MAX_MULADDS`] takes faer's kernel split by rows (512³: 1.018; gemm's threads 0.951
 ///   in a full run and 0.949, faer's threads 1.002, faer's split by columns 1.015, gemm's by rows
-///   1.002). Left on gemm's threads, as ties: f32 `X·A` at 2048³ (0.987 and 1.033; faer's
-///   threads 1.000) and f32 `Xᵀ·dY` at 1024³ (0.994; faer's threads 1.000, by rows 0.950).
+///   1.002). Left on gemm's threads, as a tie: f32 `Xᵀ·dY` at 1024³ (0.994; faer's threads
+///   1.000, by rows 0.950).
+/// - f32 `X·A` at 2048³ on two threads was first left on gemm's threads as a tie (0.987 in a
+///   full run, 1.033 side by side; faer's threads 1.000), but it read 0.984 and 0.978 in the
+///   next two full runs (shapegrad faster in 28 % of the pairs), and side by side on a busy host
+///   gemm's threads read 1.026, 0.927 and 0.934 of faer's call where faer's threads read 1.000,
+///   1.000 and 0.996 (1.063, 1.012 and 1.050 of gemm's call): it takes faer's threads too.
 pub(crate) const AMD_FAER_DX_MAX_ROWS_F64: usize = 512;
 
 /// The schedule for an `m × k` by `k × n` product on this machine's [`cores`]; see the module
@@ -710,7 +716,7 @@ pub(crate) fn plan_on(
             };
             if parallel && (few_rows || x_a_split(muladds, n, k, threads)) {
                 split(plan)
-            } else if parallel && amd && f64 && muladds > WIDE_SPLIT_MAX_MULADDS {
+            } else if parallel && amd && muladds > WIDE_SPLIT_MAX_MULADDS {
                 whole(Plan::Faer)
             } else {
                 whole(plan)
