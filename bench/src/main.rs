@@ -256,8 +256,13 @@ fn child_size<T: Elem>(args: &Args, size: (usize, usize, usize), threads: usize,
         let g: Vec<String> = r.gflops.iter().map(|g| format!("{g:.3}")).collect();
         let w: Vec<String> = r.wins.iter().map(|(w, n)| format!("{w}/{n}")).collect();
         let q: Vec<String> = r.ratios.iter().map(|q| format!("{q:.5}")).collect();
+        let ci: Vec<String> = r
+            .intervals
+            .iter()
+            .map(|(lo, hi)| format!("{lo:.5}:{hi:.5}"))
+            .collect();
         println!(
-            "ROW {} {} {} {} {} {:e} {} {} {}",
+            "ROW {} {} {} {} {} {:e} {} {} {} {}",
             size_name(size),
             T::NAME,
             threads,
@@ -266,7 +271,8 @@ fn child_size<T: Elem>(args: &Args, size: (usize, usize, usize), threads: usize,
             r.max_rel_diff,
             r.reps,
             w.join(" "),
-            q.join(" ")
+            q.join(" "),
+            ci.join(" ")
         );
     }
 }
@@ -284,6 +290,8 @@ struct Row {
     wins: [(usize, usize); 6],
     /// Per contestant: shapegrad's speed over its, the median over their back-to-back pairs.
     ratios: [f64; 6],
+    /// Per contestant: a 95 % confidence interval of that median.
+    intervals: [(f64, f64); 6],
 }
 
 impl Row {
@@ -317,6 +325,11 @@ fn parse_row(line: &str) -> Option<Row> {
     for q in &mut ratios {
         *q = f.next()?.parse().ok()?;
     }
+    let mut intervals = [(0.0, 0.0); 6];
+    for ci in &mut intervals {
+        let (lo, hi) = f.next()?.split_once(':')?;
+        *ci = (lo.parse().ok()?, hi.parse().ok()?);
+    }
     Some(Row {
         size,
         dtype,
@@ -327,6 +340,7 @@ fn parse_row(line: &str) -> Option<Row> {
         reps,
         wins,
         ratios,
+        intervals,
     })
 }
 
@@ -590,60 +604,53 @@ fn summary(rows: &[Row], seed_ratios: &[String]) {
         reps.iter().min().unwrap_or(&0),
         reps.iter().max().unwrap_or(&0)
     );
-    let below_backend: Vec<&Row> = rows.iter().filter(|r| r.ratios[1] < 0.98).collect();
-    let below_peer: Vec<&Row> = rows
-        .iter()
-        .filter(|r| r.ratios[r.best_peer()] < 1.0)
-        .collect();
-    // A row below a target, with the ratio and how often shapegrad was the faster of
-    // the two in their back-to-back pairs: about half for a tie, near none for a gap.
-    let describe = |r: &&Row, n: usize| {
-        let (won, of) = r.wins[n];
-        format!(
-            "{} {} {}t {} ({:.3}; faster than {} in {:.0} % of {of} back-to-back pairs)",
-            r.size,
-            r.dtype,
-            r.threads,
-            r.op,
-            r.ratios[n],
-            IMPLS[n].name(),
-            100.0 * won as f64 / of.max(1) as f64,
-        )
+    // One target: how many rows hold, and each row below it with its ratio, the ratio's 95 %
+    // interval and how often shapegrad was the faster of the two in their back-to-back pairs
+    // (about half for a tie, near none for a gap). A row whose interval reaches the target is
+    // one this run cannot tell from it; it still counts as below.
+    let verdict = |what: &str, target: f64, who: &dyn Fn(&Row) -> usize| {
+        let below: Vec<&Row> = rows.iter().filter(|r| r.ratios[who(r)] < target).collect();
+        let mut line = format!(
+            "target shapegrad >= {target:.2} x {what}: {} of {} rows hold",
+            rows.len() - below.len(),
+            rows.len()
+        );
+        if !below.is_empty() {
+            let noise = below
+                .iter()
+                .filter(|r| r.intervals[who(r)].1 >= target)
+                .count();
+            line += &format!(
+                "; of the {} below, {noise} within this run's noise of the target (95 % interval \
+                 reaching {target:.2}), {} not; below: ",
+                below.len(),
+                below.len() - noise
+            );
+            let each: Vec<String> = below
+                .iter()
+                .map(|r| {
+                    let n = who(r);
+                    let (won, of) = r.wins[n];
+                    let (lo, hi) = r.intervals[n];
+                    format!(
+                        "{} {} {}t {} ({:.3}, 95 % interval {lo:.3}–{hi:.3}; faster than {} in \
+                         {:.0} % of {of} back-to-back pairs)",
+                        r.size,
+                        r.dtype,
+                        r.threads,
+                        r.op,
+                        r.ratios[n],
+                        IMPLS[n].name(),
+                        100.0 * won as f64 / of.max(1) as f64,
+                    )
+                })
+                .collect();
+            line += &each.join(", ");
+        }
+        println!("{line}");
     };
-    println!(
-        "target shapegrad >= 0.98 x backend: {} of {} rows hold{}",
-        rows.len() - below_backend.len(),
-        rows.len(),
-        if below_backend.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; below: {}",
-                below_backend
-                    .iter()
-                    .map(|r| describe(r, 1))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    );
-    println!(
-        "target shapegrad >= 1.00 x best peer: {} of {} rows hold{}",
-        rows.len() - below_peer.len(),
-        rows.len(),
-        if below_peer.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; below: {}",
-                below_peer
-                    .iter()
-                    .map(|r| describe(r, r.best_peer()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    );
+    verdict("backend", 0.98, &|_| 1);
+    verdict("best peer", 1.0, &|r| r.best_peer());
     for line in seed_ratios {
         let mut f = line.split_whitespace();
         let (Some(dtype), Some(Ok(pairs)), Some(Ok(ratio))) = (
