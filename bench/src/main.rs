@@ -20,6 +20,7 @@
 
 mod impls;
 mod raw;
+mod stats;
 
 use std::io::{BufRead, BufReader, Write as _};
 use std::path::PathBuf;
@@ -230,13 +231,13 @@ impl SeedRatio {
             let mut each: Vec<String> = Vec::new();
             let mut all: Vec<f64> = Vec::new();
             for mut s in stretches {
-                each.push(format!("{:.4}", impls::median(&mut s)));
+                each.push(format!("{:.4}", stats::median(&mut s)));
                 all.extend(s);
             }
             let pairs = all.len();
             println!(
                 "SEED {name} {pairs} {:.4} {}",
-                impls::median(&mut all),
+                stats::median(&mut all),
                 each.join(" ")
             );
         };
