@@ -20,7 +20,7 @@ use core::fmt;
 /// ```
 ///
 /// [`Dyn`]: crate::Dyn
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum ShapeError {
     /// A buffer's length is not rows × cols.
     Length {
@@ -33,7 +33,8 @@ pub enum ShapeError {
         /// The length that was given.
         given: usize,
     },
-    /// `rows × cols` elements overflow `usize`: no buffer can hold such a matrix.
+    /// `rows × cols` elements take more than `isize::MAX` bytes (or overflow `usize` when
+    /// counted): no allocation can hold such a matrix.
     TooLarge {
         /// Rows asked for.
         rows: usize,
@@ -81,14 +82,43 @@ impl fmt::Display for ShapeError {
             ),
             ShapeError::TooLarge { rows, cols } => write!(
                 f,
-                "a {rows}×{cols} matrix has more elements than a usize can count"
+                "a {rows}×{cols} matrix is too large: its elements need more than isize::MAX \
+                 bytes, the most one allocation can hold"
             ),
-            ShapeError::Inner { lhs, rhs } => write!(
-                f,
-                "inner dimensions differ: the left operand is {}×{} and the right operand is {}×{}, \
-                 so {} columns meet {} rows; if one operand should be transposed, call `.t()` on it",
-                lhs.0, lhs.1, rhs.0, rhs.1, lhs.1, rhs.0
-            ),
+            ShapeError::Inner { lhs, rhs } => {
+                write!(
+                    f,
+                    "inner dimensions differ: the left operand is {}×{} and the right operand is \
+                     {}×{}, so {} columns meet {} rows",
+                    lhs.0, lhs.1, rhs.0, rhs.1, lhs.1, rhs.0
+                )?;
+                match transpose_hint(lhs, rhs) {
+                    Some(Hint::Right) => write!(
+                        f,
+                        "; transposed with `.t()`, the right operand would be {}×{} and agree",
+                        rhs.1, rhs.0
+                    ),
+                    Some(Hint::Left) => write!(
+                        f,
+                        "; transposed with `.t()`, the left operand would be {}×{} and agree",
+                        lhs.1, lhs.0
+                    ),
+                    Some(Hint::Either) => write!(
+                        f,
+                        "; transposing either operand with `.t()` would make them agree"
+                    ),
+                    Some(Hint::Swap) => write!(
+                        f,
+                        "; in the other order, {}×{} times {}×{}, they would agree",
+                        rhs.0, rhs.1, lhs.0, lhs.1
+                    ),
+                    None => write!(
+                        f,
+                        "; no transpose makes these sizes agree, so check how the operands' \
+                         sizes were set"
+                    ),
+                }
+            }
             ShapeError::Mismatch {
                 op,
                 expected,
@@ -110,4 +140,59 @@ impl fmt::Display for ShapeError {
     }
 }
 
+/// `Debug` prints the message, as `Display` does, so that `unwrap()` on a failed check reads as
+/// the sentence it is rather than as a struct.
+impl fmt::Debug for ShapeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 impl std::error::Error for ShapeError {}
+
+/// What would make the inner dimensions of a product agree, when something simple would.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hint {
+    /// `lhs · rhs.t()`.
+    Right,
+    /// `lhs.t() · rhs`.
+    Left,
+    /// Both of the above.
+    Either,
+    /// `rhs · lhs` (or, the same sizes, `lhs.t() · rhs.t()`).
+    Swap,
+}
+
+/// The change that would make a product of an `lhs` by an `rhs` matrix agree, if one would: a
+/// `.t()` is suggested only where transposing that operand makes the inner sizes equal.
+fn transpose_hint(lhs: (usize, usize), rhs: (usize, usize)) -> Option<Hint> {
+    // `lhs · rhs.t()` meets lhs.1 with rhs.1; `lhs.t() · rhs` meets lhs.0 with rhs.0.
+    match (lhs.1 == rhs.1, lhs.0 == rhs.0) {
+        (true, true) => Some(Hint::Either),
+        (true, false) => Some(Hint::Right),
+        (false, true) => Some(Hint::Left),
+        // `rhs · lhs` meets rhs.1 with lhs.0.
+        (false, false) => (lhs.0 == rhs.1).then_some(Hint::Swap),
+    }
+}
+
+/// Turns a failed run-time check into a panic at the caller's line, with the error's message.
+///
+/// The conveniences that panic (`matmul`, `+`, `add_row_to_each`, …) call this directly, with no
+/// closure in between, so that `#[track_caller]` reports the user's line and not shapegrad's.
+pub(crate) trait OrPanic<T> {
+    /// The value, or a panic with the error's `Display`.
+    #[track_caller]
+    fn or_panic(self) -> T;
+}
+
+impl<T> OrPanic<T> for Result<T, ShapeError> {
+    #[track_caller]
+    #[inline]
+    fn or_panic(self) -> T {
+        match self {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
+    }
+}

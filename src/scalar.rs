@@ -98,26 +98,3 @@ impl Scalar for f64 {
         f64::abs(self)
     }
 }
-
-/// The check a product makes on an operand's element type: `E: SameElem<T>` holds when an
-/// operand of `E` may join a product of `T` matrices, that is when `E` is `T`.
-///
-/// Its one impl is generic over `Self`, so when the check fails rustc has no near miss to quote:
-/// an `f64` operand in an `f32` product reads "element types `f32` and `f64` differ".
-#[diagnostic::on_unimplemented(
-    message = "element types `{T}` and `{Self}` differ",
-    label = "this operand holds `{Self}`, but the product is of `{T}` matrices",
-    note = "both operands of a product, and its result, hold one element type"
-)]
-pub trait SameElem<T: Scalar>: Scalar {
-    /// `data`, as the slice of `T` that it is.
-    fn cast(data: &[Self]) -> &[T];
-}
-
-#[diagnostic::do_not_recommend]
-impl<T: Scalar> SameElem<T> for T {
-    #[inline]
-    fn cast(data: &[T]) -> &[T] {
-        data
-    }
-}

@@ -163,7 +163,8 @@ fn try_from_vec_with_a_shape_too_large_for_memory_is_an_error_not_a_panic() {
     assert_eq!(
         err.to_string(),
         format!(
-            "a {}×2 matrix has more elements than a usize can count",
+            "a {}×2 matrix is too large: its elements need more than isize::MAX bytes, the most \
+             one allocation can hold",
             usize::MAX
         )
     );
@@ -231,7 +232,7 @@ fn zeros_of_a_static_shape_whose_element_count_overflows_usize_panics_naming_the
 
 /// The message for a 2×3 left operand meeting a 4×5 right operand.
 const INNER_2X3_4X5: &str = "inner dimensions differ: the left operand is 2×3 and the right operand \
-     is 4×5, so 3 columns meet 4 rows; if one operand should be transposed, call `.t()` on it";
+     is 4×5, so 3 columns meet 4 rows; no transpose makes these sizes agree, so check how the operands' sizes were set";
 
 const INNER_2X3_4X5_ERR: ShapeError = ShapeError::Inner {
     lhs: (2, 3),
@@ -281,7 +282,7 @@ fn try_matmul_names_the_shapes_of_transposed_views_as_they_are_used() {
 
 #[test]
 #[should_panic(
-    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; if one operand should be transposed, call `.t()` on it"
+    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; no transpose makes these sizes agree, so check how the operands' sizes were set"
 )]
 fn matmul_panics_with_the_inner_error_message() {
     let _ = lhs_2x3().matmul(&Matrix::<C4, C5>::zeros());
@@ -289,7 +290,7 @@ fn matmul_panics_with_the_inner_error_message() {
 
 #[test]
 #[should_panic(
-    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; if one operand should be transposed, call `.t()` on it"
+    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; no transpose makes these sizes agree, so check how the operands' sizes were set"
 )]
 fn view_matmul_panics_with_the_inner_error_message() {
     let x = lhs_2x3();
@@ -298,7 +299,7 @@ fn view_matmul_panics_with_the_inner_error_message() {
 
 #[test]
 #[should_panic(
-    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; if one operand should be transposed, call `.t()` on it"
+    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; no transpose makes these sizes agree, so check how the operands' sizes were set"
 )]
 fn mul_operator_panics_with_the_inner_error_message() {
     let _ = &lhs_2x3() * &Matrix::<C4, C5>::zeros();
@@ -425,26 +426,34 @@ fn dyn_3x2() -> Matrix<Dyn, Dyn> {
 }
 
 #[test]
-#[should_panic(expected = "add: expected a 2×3 matrix, but a 3×2 matrix was given")]
+#[should_panic(
+    expected = "add: both operands must have one shape: expected a 2×3 matrix, but a 3×2 matrix was given"
+)]
 fn adding_dyn_matrices_of_different_shapes_panics_naming_both_shapes() {
     let _ = &dyn_2x3() + &dyn_3x2();
 }
 
 #[test]
-#[should_panic(expected = "sub: expected a 3×2 matrix, but a 2×3 matrix was given")]
+#[should_panic(
+    expected = "sub: both operands must have one shape: expected a 3×2 matrix, but a 2×3 matrix was given"
+)]
 fn subtracting_dyn_matrices_of_different_shapes_panics_naming_both_shapes() {
     let _ = &dyn_3x2() - &dyn_2x3();
 }
 
 #[test]
-#[should_panic(expected = "add_assign: expected a 2×3 matrix, but a 3×2 matrix was given")]
+#[should_panic(
+    expected = "add_assign: both operands must have one shape: expected a 2×3 matrix, but a 3×2 matrix was given"
+)]
 fn add_assign_of_a_dyn_matrix_of_another_shape_panics_naming_both_shapes() {
     let mut m = dyn_2x3();
     m += &dyn_3x2();
 }
 
 #[test]
-#[should_panic(expected = "sub_assign: expected a 2×3 matrix, but a 2×2 matrix was given")]
+#[should_panic(
+    expected = "sub_assign: both operands must have one shape: expected a 2×3 matrix, but a 2×2 matrix was given"
+)]
 fn sub_assign_of_a_dyn_matrix_of_another_shape_panics_naming_both_shapes() {
     let mut m = dyn_2x3();
     m -= &Matrix::filled_with(Dyn(2), Dyn(2), 1.0);
@@ -506,7 +515,7 @@ fn try_forward_with_matching_dyn_inner_dims_succeeds() {
 
 #[test]
 #[should_panic(
-    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; if one operand should be transposed, call `.t()` on it"
+    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; no transpose makes these sizes agree, so check how the operands' sizes were set"
 )]
 fn forward_with_mismatched_dyn_inner_dims_panics_with_the_inner_error_message() {
     let x = lhs_2x3();
@@ -563,5 +572,174 @@ mod lying_agree {
         let a = Matrix::<Right, Const<4>>::ones();
         let mut out = Matrix::<Const<2>, Const<7>>::zeros();
         x.matmul_into(&a, &mut out, Write::Overwrite);
+    }
+}
+
+// `Debug` reads as `Display`, so that `unwrap()` and `{:?}` print the message.
+
+/// One error of every variant, each reached through the public API.
+fn one_error_of_each_variant() -> Vec<ShapeError> {
+    let mut out = dyn_ones(3, 4);
+    vec![
+        Matrix::<C2, C3>::try_from_vec(vec![0.0; 5]).unwrap_err(),
+        Matrix::<Dyn, Dyn>::try_from_vec_with(Dyn(usize::MAX), Dyn(2), Vec::new()).unwrap_err(),
+        dyn_ones(2, 3).try_matmul(&dyn_ones(4, 5)).unwrap_err(),
+        dyn_ones(2, 3)
+            .try_matmul_into(&dyn_ones(3, 4), &mut out, Write::Overwrite)
+            .unwrap_err(),
+        dyn_ones(2, 3).try_into_dims::<C3, C3>().unwrap_err(),
+    ]
+}
+
+/// The variant's name. No wildcard arm: a new variant does not compile here until it is added to
+/// [`one_error_of_each_variant`] too.
+fn variant(err: &ShapeError) -> &'static str {
+    match err {
+        ShapeError::Length { .. } => "Length",
+        ShapeError::TooLarge { .. } => "TooLarge",
+        ShapeError::Inner { .. } => "Inner",
+        ShapeError::Mismatch { .. } => "Mismatch",
+        ShapeError::Dim { .. } => "Dim",
+    }
+}
+
+#[test]
+fn debug_of_every_variant_is_its_display() {
+    let errors = one_error_of_each_variant();
+    let names: Vec<_> = errors.iter().map(variant).collect();
+    assert_eq!(names, ["Length", "TooLarge", "Inner", "Mismatch", "Dim"]);
+    for err in &errors {
+        assert_eq!(format!("{err:?}"), err.to_string(), "{}", variant(err));
+        assert_eq!(format!("{err:#?}"), err.to_string(), "{}", variant(err));
+    }
+}
+
+#[test]
+#[should_panic(
+    expected = "called `Result::unwrap()` on an `Err` value: inner dimensions differ: the left operand is 2×3 and the right operand is 4×5, so 3 columns meet 4 rows; no transpose makes these sizes agree, so check how the operands' sizes were set"
+)]
+fn unwrap_of_a_shape_error_prints_the_message() {
+    let _ = dyn_ones(2, 3).try_matmul(&dyn_ones(4, 5)).unwrap();
+}
+
+#[test]
+#[should_panic(
+    expected = "called `Result::unwrap()` on an `Err` value: rows: the dimension type fixes the size at 3, but 2 was given"
+)]
+fn unwrap_of_a_dim_error_prints_the_message() {
+    let _ = dyn_ones(2, 3).try_into_dims::<C3, C3>().unwrap();
+}
+
+// The `.t()` hint of an inner-dimension error: given where a transpose makes the sizes agree, and
+// only there.
+
+#[test]
+fn inner_error_suggests_transposing_the_right_operand_when_that_agrees() {
+    let (x, a) = (dyn_ones(2, 3), dyn_ones(4, 3));
+    let err = x.try_matmul(&a).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "inner dimensions differ: the left operand is 2×3 and the right operand is 4×3, so 3 \
+         columns meet 4 rows; transposed with `.t()`, the right operand would be 3×4 and agree"
+    );
+    // The suggestion holds, and the other one would not.
+    assert!(x.try_matmul(a.t()).is_ok());
+    assert!(x.t().try_matmul(&a).is_err());
+}
+
+#[test]
+fn inner_error_suggests_transposing_the_left_operand_when_that_agrees() {
+    let (x, a) = (dyn_ones(3, 2), dyn_ones(3, 4));
+    let err = x.try_matmul(&a).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "inner dimensions differ: the left operand is 3×2 and the right operand is 3×4, so 2 \
+         columns meet 3 rows; transposed with `.t()`, the left operand would be 2×3 and agree"
+    );
+    assert!(x.t().try_matmul(&a).is_ok());
+    assert!(x.try_matmul(a.t()).is_err());
+}
+
+#[test]
+fn inner_error_says_either_transpose_agrees_when_both_do() {
+    let (x, a) = (dyn_ones(2, 3), dyn_ones(2, 3));
+    let err = x.try_matmul(&a).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "inner dimensions differ: the left operand is 2×3 and the right operand is 2×3, so 3 \
+         columns meet 2 rows; transposing either operand with `.t()` would make them agree"
+    );
+    assert!(x.t().try_matmul(&a).is_ok());
+    assert!(x.try_matmul(a.t()).is_ok());
+}
+
+#[test]
+fn inner_error_suggests_the_other_order_and_no_transpose_when_only_swapping_agrees() {
+    let (x, a) = (dyn_ones(2, 3), dyn_ones(4, 2));
+    let err = x.try_matmul(&a).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "inner dimensions differ: the left operand is 2×3 and the right operand is 4×2, so 3 \
+         columns meet 4 rows; in the other order, 4×2 times 2×3, they would agree"
+    );
+    assert!(!err.to_string().contains(".t()"));
+    assert!(a.try_matmul(&x).is_ok());
+    assert!(x.t().try_matmul(&a).is_err());
+    assert!(x.try_matmul(a.t()).is_err());
+}
+
+#[test]
+fn inner_error_suggests_nothing_that_cannot_help() {
+    let (x, a) = (dyn_ones(2, 3), dyn_ones(4, 5));
+    let err = x.try_matmul(&a).unwrap_err();
+    assert_eq!(err.to_string(), INNER_2X3_4X5);
+    assert!(!err.to_string().contains(".t()"));
+    assert!(!err.to_string().contains("other order"));
+    assert!(x.t().try_matmul(&a).is_err());
+    assert!(x.try_matmul(a.t()).is_err());
+    assert!(a.try_matmul(&x).is_err());
+}
+
+#[test]
+fn inner_error_mentions_a_transpose_exactly_when_one_would_agree() {
+    // Every mismatched product of shapes up to 4×4: the message names the right (left) operand's
+    // transpose exactly when `lhs · rhs.t()` (`lhs.t() · rhs`) agrees, and the other order exactly
+    // when neither transpose does but `rhs · lhs` would.
+    let shapes: Vec<(usize, usize)> = (1..=4).flat_map(|r| (1..=4).map(move |c| (r, c))).collect();
+    for (&(l0, l1), &(r0, r1)) in shapes
+        .iter()
+        .flat_map(|l| shapes.iter().map(move |r| (l, r)))
+    {
+        let (x, a) = (dyn_ones(l0, l1), dyn_ones(r0, r1));
+        let Err(err) = x.try_matmul(&a) else {
+            continue; // the inner sizes agree
+        };
+        let msg = err.to_string();
+        let right = x.try_matmul(a.t()).is_ok();
+        let left = x.t().try_matmul(&a).is_ok();
+        let swap = a.try_matmul(&x).is_ok();
+        let case = format!("{l0}×{l1} · {r0}×{r1}: {msg}");
+        assert_eq!(msg.contains(".t()"), right || left, "{case}");
+        assert_eq!(
+            msg.contains("the right operand would be"),
+            right && !left,
+            "{case}"
+        );
+        assert_eq!(
+            msg.contains("the left operand would be"),
+            left && !right,
+            "{case}"
+        );
+        assert_eq!(msg.contains("either operand"), left && right, "{case}");
+        assert_eq!(
+            msg.contains("in the other order"),
+            swap && !left && !right,
+            "{case}"
+        );
+        assert_eq!(
+            msg.contains("no transpose makes these sizes agree"),
+            !swap && !left && !right,
+            "{case}"
+        );
     }
 }

@@ -8,7 +8,9 @@
 //! this module only carries the decision out.
 #![allow(unsafe_code)]
 
-use crate::plan::{
+mod policy;
+
+use crate::kernel::policy::{
     CACHE_LINE, Plan, SPLIT_ALIGN, Split, THIN_SPLIT_ROWS, column_blocks, faer_block, gemm_block,
     is_f64, layout, plan,
 };
@@ -352,7 +354,7 @@ impl<T: Scalar> Operands<T> {
     /// As for [`run`](Self::run), on x86-64 with AVX-512.
     #[cfg(all(target_arch = "x86_64", feature = "x86-v4"))]
     unsafe fn faer(&self) {
-        if !crate::plan::avx512_kernels() {
+        if !crate::kernel::policy::avx512_kernels() {
             // SAFETY: forwarded from the caller.
             return unsafe { self.gemm() };
         }
@@ -416,7 +418,7 @@ impl<T: Scalar> Operands<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::*;
+    use crate::kernel::policy::*;
 
     const NN: (Layout, Layout) = (Layout::Rows, Layout::Rows);
     const NT: (Layout, Layout) = (Layout::Rows, Layout::Cols);

@@ -11,7 +11,8 @@
 //! the same typed `matmul` and `.t()` that users call, so a dropped transpose in this file is a
 //! compile error, exactly as it would be in user code.
 
-use crate::matmul::check_inner;
+use super::check_inner;
+use crate::error::OrPanic;
 use crate::{Dim, IntoView, MatRef, Matrix, RhsFor, Scalar, ShapeError, Write};
 
 /// The gradients of both operands of a product: `dx` has the shape of `X`, `da` the shape of `A`.
@@ -58,18 +59,20 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     /// column dimension type.
     ///
     /// # Panics
-    /// When a [`Dyn`](crate::Dyn) inner dimension disagrees; see [`try_forward`](Self::try_forward).
+    /// When a [`Dyn`](crate::Dyn) inner dimension disagrees, or `Y` is too large to allocate; see
+    /// [`try_forward`](Self::try_forward).
     #[track_caller]
     pub fn forward<X, A>(x: X, a: A) -> Self
     where
         X: IntoView<'a, T, Rows = I, Cols = K>,
         A: RhsFor<'a, I, K, T, OutCols = J>,
     {
-        Self::try_forward(x, a).unwrap_or_else(|e| panic!("{e}"))
+        Self::try_forward(x, a).or_panic()
     }
 
     /// Like [`forward`](Self::forward), but a run-time disagreement of [`Dyn`](crate::Dyn) inner
-    /// dimensions is a [`ShapeError::Inner`] instead of a panic.
+    /// dimensions is a [`ShapeError::Inner`] instead of a panic, and a `Y` too large to allocate a
+    /// [`ShapeError::TooLarge`].
     pub fn try_forward<X, A>(x: X, a: A) -> Result<Self, ShapeError>
     where
         X: IntoView<'a, T, Rows = I, Cols = K>,
@@ -114,7 +117,7 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
         let a = a.into_rhs();
         let a = check_inner(&x, &a)
             .and_then(|()| a.try_with_rows::<K>())
-            .unwrap_or_else(|e| panic!("{e}"));
+            .or_panic();
         x.matmul_into(a, &mut y, Write::Overwrite);
         MatMul { x, a, y }
     }
@@ -167,11 +170,11 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     /// When `dy` or a buffer has the wrong [`Dyn`](crate::Dyn) size.
     #[track_caller]
     pub fn backward_into(&self, dy: &Matrix<I, J, T>, grads: &mut Grads<I, K, J, T>, write: Write) {
-        // One product after the other. Interleaving them over blocks of dY's columns (a block
-        // of dA's columns, then the matching slice of dX's depth, added into dX), so that each
-        // block of dY is read twice while it is in cache, was slower at the seed's size: f32
-        // −2 to −6 % in blocks of 64, 128 or 256, f64 −12 %. dX is then written once per block,
-        // by a shallower product. The order of the two makes no difference.
+        // Every shape first, so that a wrong buffer leaves both untouched; then one product
+        // after the other (interleaving them over blocks of dY was slower; bench/RESULTS.md).
+        self.check_dy(dy);
+        self.check_dx(&grads.dx);
+        self.check_da(&grads.da);
         self.backward_x_into(dy, &mut grads.dx, write);
         self.backward_a_into(dy, &mut grads.da, write);
     }
@@ -183,6 +186,7 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     #[track_caller]
     pub fn backward_x_into(&self, dy: &Matrix<I, J, T>, dx: &mut Matrix<I, K, T>, write: Write) {
         self.check_dy(dy);
+        self.check_dx(dx);
         dy.matmul_into(self.a.t(), dx, write);
     }
 
@@ -193,18 +197,50 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     #[track_caller]
     pub fn backward_a_into(&self, dy: &Matrix<I, J, T>, da: &mut Matrix<K, J, T>, write: Write) {
         self.check_dy(dy);
+        self.check_da(da);
         self.x.t().matmul_into(dy, da, write);
     }
 
     #[track_caller]
     fn check_dy(&self, dy: &Matrix<I, J, T>) {
-        if (dy.rows(), dy.cols()) != (self.y.rows(), self.y.cols()) {
-            let e = ShapeError::Mismatch {
-                op: "backward: dY must have the shape of Y",
-                expected: (self.y.rows(), self.y.cols()),
-                given: (dy.rows(), dy.cols()),
-            };
-            panic!("{e}");
-        }
+        let y = (self.y.rows(), self.y.cols());
+        check_shape(
+            "backward: dY must have the shape of Y",
+            y,
+            (dy.rows(), dy.cols()),
+        );
+    }
+
+    #[track_caller]
+    fn check_dx(&self, dx: &Matrix<I, K, T>) {
+        let x = (self.x.rows(), self.x.cols());
+        check_shape(
+            "backward: dX must have the shape of X",
+            x,
+            (dx.rows(), dx.cols()),
+        );
+    }
+
+    #[track_caller]
+    fn check_da(&self, da: &Matrix<K, J, T>) {
+        let a = (self.a.rows(), self.a.cols());
+        check_shape(
+            "backward: dA must have the shape of A",
+            a,
+            (da.rows(), da.cols()),
+        );
+    }
+}
+
+/// Panics at the caller's line with a [`ShapeError::Mismatch`] when `given` is not `expected`.
+#[track_caller]
+fn check_shape(op: &'static str, expected: (usize, usize), given: (usize, usize)) {
+    if expected != given {
+        let e = ShapeError::Mismatch {
+            op,
+            expected,
+            given,
+        };
+        panic!("{e}");
     }
 }

@@ -6,11 +6,22 @@
 
 use core::ops::Mul;
 
-use crate::{Agree, Dim, InnerDims, IntoView, MatRef, Matrix, RhsFor, Scalar, ShapeError, backend};
+mod backward;
+
+pub use backward::{Grads, MatMul};
+
+use crate::error::OrPanic;
+use crate::{Agree, Dim, InnerDims, IntoView, MatRef, Matrix, RhsFor, Scalar, ShapeError, kernel};
 
 impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     /// The product `self · rhs`, or a [`ShapeError::Inner`] when a [`Dyn`](crate::Dyn) inner
-    /// dimension disagrees at run time. Fully static products always succeed.
+    /// dimension disagrees at run time. Fully static products of matrices that fit in memory
+    /// always succeed.
+    ///
+    /// # Errors
+    /// [`ShapeError::Inner`] when a [`Dyn`](crate::Dyn) inner dimension disagrees, and
+    /// [`ShapeError::TooLarge`] when the product is too large to allocate (possible only when the
+    /// inner dimension is much smaller than the outer ones, such as `0`).
     ///
     /// ```
     /// use shapegrad::{Const, Dyn, Matrix};
@@ -52,7 +63,7 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
             });
         }
         let accumulate = write == Write::Accumulate;
-        backend::gemm(
+        kernel::gemm(
             out.as_mut_slice(),
             self.erase(),
             rhs.erase(),
@@ -72,28 +83,32 @@ impl<'a, I: Dim, K: Dim, T: Scalar> MatRef<'a, I, K, T> {
     where
         B: RhsFor<'a, I, K, T, OutCols = J>,
     {
-        self.try_matmul_into(rhs, out, write)
-            .unwrap_or_else(|e| panic!("{e}"));
+        self.try_matmul_into(rhs, out, write).or_panic();
     }
 
     /// The product `self · rhs`: `I × K` times `K × J` is `I × J` (`P` is `I`; see
     /// [`Matrix::matmul`] for why it has a name of its own).
     ///
     /// # Panics
-    /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time, with the message of
-    /// [`try_matmul`](Self::try_matmul). Static dimensions are checked at compile time instead.
+    /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time, or the product is too
+    /// large to allocate, with the message of [`try_matmul`](Self::try_matmul). Static inner
+    /// dimensions are checked at compile time instead.
     #[track_caller]
     pub fn matmul<P: Dim, J: Dim, B: RhsFor<'a, I, K, T, OutRows = P, OutCols = J>>(
         &self,
         rhs: B,
     ) -> Matrix<P, J, T> {
-        self.try_matmul(rhs).unwrap_or_else(|e| panic!("{e}"))
+        self.try_matmul(rhs).or_panic()
     }
 }
 
 impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     /// The product `self · rhs`, or a [`ShapeError::Inner`] when a [`Dyn`](crate::Dyn) inner
     /// dimension disagrees at run time.
+    ///
+    /// # Errors
+    /// As [`MatRef::try_matmul`]: [`ShapeError::Inner`] for inner dimensions that disagree,
+    /// [`ShapeError::TooLarge`] for a product too large to allocate.
     pub fn try_matmul<'a, P: Dim, J: Dim, B>(
         &'a self,
         rhs: B,
@@ -124,7 +139,8 @@ impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     /// ```
     ///
     /// # Panics
-    /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time.
+    /// When a [`Dyn`](crate::Dyn) inner dimension disagrees at run time, or the product is too
+    /// large to allocate; see [`try_matmul`](Self::try_matmul).
     #[track_caller]
     pub fn matmul<'a, P: Dim, J: Dim, B: RhsFor<'a, I, K, T, OutRows = P, OutCols = J>>(
         &'a self,
@@ -190,8 +206,8 @@ fn product<I: Dim, K: Dim, K2: Dim, J: Dim, T: Scalar>(
     rhs: MatRef<'_, K2, J, T>,
 ) -> Result<Matrix<I, J, T>, ShapeError> {
     check_inner(&lhs, &rhs)?;
-    let mut out = Matrix::zeros_with(lhs.dims().0, rhs.dims().1);
-    backend::gemm(out.as_mut_slice(), lhs.erase(), rhs.erase(), T::ONE, false);
+    let mut out = Matrix::try_filled_with(lhs.dims().0, rhs.dims().1, T::ZERO)?;
+    kernel::gemm(out.as_mut_slice(), lhs.erase(), rhs.erase(), T::ONE, false);
     Ok(out)
 }
 
@@ -209,7 +225,8 @@ pub(crate) fn check_inner<I: Dim, K: Dim, K2: Dim, J: Dim, T: Scalar>(
     }
 }
 
-/// `lhs * rhs` for every pairing of `&Matrix` and `MatRef`: the same product as `matmul`.
+/// `lhs * rhs` for every pairing of `&Matrix` and `MatRef`: the same product as `matmul`, and it
+/// panics as `matmul` does, at the caller's line.
 macro_rules! mul_impls {
     ($(($lhs:ty, $rhs:ty)),+ $(,)?) => {$(
         impl<'l, 'r, I: Dim, K: Dim, K2: Dim, J: Dim, T: Scalar> Mul<$rhs> for $lhs
@@ -228,8 +245,7 @@ macro_rules! mul_impls {
                 let rows = <InnerDims as Agree<K, K2>>::checked(lhs.dims().0);
                 let rhs = rhs.into_view();
                 let cols = <InnerDims as Agree<K, K2>>::checked(rhs.dims().1);
-                product(lhs.with_rows(rows), rhs.with_cols(cols))
-                    .unwrap_or_else(|e| panic!("{e}"))
+                product(lhs.with_rows(rows), rhs.with_cols(cols)).or_panic()
             }
         }
     )+};

@@ -13,7 +13,8 @@
 //! in a product. Pick one per dimension; [`Matrix::try_into_dims`](crate::Matrix::try_into_dims)
 //! converts between them, checked at run time.
 //!
-//! Whether two dimensions may meet in a product is decided in one place: [`Agree`].
+//! Whether two dimensions may meet in a product is decided in one place:
+//! [`Agree`](crate::Agree), in [`constraint`](super::constraint).
 
 use core::fmt::Debug;
 
@@ -56,41 +57,6 @@ pub trait StaticDim: Dim + Default {
     const SIZE: usize;
     /// An array of exactly `SIZE` elements of `T`.
     type Array<T>: AsRef<[T]>;
-}
-
-/// A row dimension that [`Matrix::from_rows`](crate::Matrix::from_rows) can read from its rows:
-/// a [`StaticDim`], whose rows come as an array of exactly its size, or [`Dyn`], whose rows come
-/// as a `Vec` of any length.
-///
-/// ```
-/// use shapegrad::{Const, Dyn, Matrix};
-///
-/// let fixed = Matrix::<Const<2>, Const<3>>::from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
-/// let grown = Matrix::<Dyn, Const<3>>::from_rows(vec![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
-/// assert_eq!(fixed.as_slice(), grown.as_slice());
-/// ```
-pub trait LiteralRows: Dim {
-    /// The rows, each an `X`: an array of exactly the dimension's size, or a `Vec` for [`Dyn`].
-    type Rows<X>: AsRef<[X]>;
-
-    /// The dimension of `rows`: the static one, or `Dyn(rows.len())`.
-    fn of_rows<X>(rows: &Self::Rows<X>) -> Self;
-}
-
-impl<D: StaticDim> LiteralRows for D {
-    type Rows<X> = D::Array<X>;
-    #[inline]
-    fn of_rows<X>(_: &Self::Rows<X>) -> Self {
-        D::default()
-    }
-}
-
-impl LiteralRows for Dyn {
-    type Rows<X> = Vec<X>;
-    #[inline]
-    fn of_rows<X>(rows: &Vec<X>) -> Self {
-        Dyn(rows.len())
-    }
 }
 
 /// A dimension whose size is the const generic `N`: `Const<3>` is three rows or columns.
@@ -176,84 +142,6 @@ where
 {
     const SIZE: usize = <Self as Unsigned>::USIZE;
     type Array<T> = GenericArray<T, Self>;
-}
-
-/// The check every product makes: `InnerDims: Agree<K, R>` holds when the left operand's columns
-/// `K` and the right operand's rows `R` may meet.
-///
-/// This is the one place shape agreement is decided. It holds when `K` and `R` are the same type,
-/// and when one of them is [`Dyn`]: then the sizes are compared at run time.
-///
-/// The check has a `Self` type of the library's own, [`InnerDims`], so that a failed check is
-/// reported in words that name both dimensions and nothing else.
-///
-/// Generic code needs no bound when the inner dimensions are one type parameter (`Matrix<I, K>`
-/// times `Matrix<K, J>`). When they may be different types, one of them `Dyn`, it states the
-/// check as a bound, and names the product's dimensions in it, since the product is typed
-/// through [`Checked`](Self::Checked):
-///
-/// ```
-/// use shapegrad::{Agree, Const, Dim, Dyn, InnerDims, Matrix};
-///
-/// fn project<I: Dim, K: Dim, R: Dim, J: Dim>(x: &Matrix<I, K>, w: &Matrix<R, J>) -> Matrix<I, J>
-/// where
-///     InnerDims: Agree<K, R, Checked<I> = I, Checked<J> = J>,
-/// {
-///     x.matmul(w)
-/// }
-///
-/// let x = Matrix::<Const<2>, Dyn>::filled_with(Const, Dyn(3), 1.0);
-/// let w = Matrix::<Const<3>, Const<4>>::ones();
-/// let y: Matrix<Const<2>, Const<4>> = project(&x, &w);
-/// assert_eq!(y.get(1, 3), Some(3.0));
-/// ```
-#[diagnostic::on_unimplemented(
-    message = "inner dimensions `{K}` and `{R}` differ",
-    label = "the right operand has `{R}` rows, but the left operand has `{K}` columns",
-    note = "a product needs the left operand's columns and the right operand's rows to be one dimension; to use an operand transposed, call `.t()` on it (a zero-copy view)"
-)]
-pub trait Agree<K: Dim, R: Dim> {
-    /// A dimension of the product, `D`, once the check has passed: always `D`.
-    ///
-    /// The product's rows and columns go through this projection so that a failed check leaves
-    /// them unknown: the compiler then reports the one error above, not a second,
-    /// mismatched-types error about the product. Under a `where InnerDims: Agree<K, R>` bound
-    /// the compiler cannot see that it is `D`; say so in the bound: `Checked<D> = D`.
-    type Checked<D: Dim>: Dim;
-
-    /// `d` as a [`Checked<D>`](Self::Checked).
-    fn checked<D: Dim>(d: D) -> Self::Checked<D>;
-}
-
-/// The `Self` type of [`Agree`]: the inner dimensions of a product.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct InnerDims;
-
-#[diagnostic::do_not_recommend]
-impl<D: Dim> Agree<D, D> for InnerDims {
-    type Checked<E: Dim> = E;
-    #[inline]
-    fn checked<E: Dim>(e: E) -> E {
-        e
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<D: StaticDim> Agree<D, Dyn> for InnerDims {
-    type Checked<E: Dim> = E;
-    #[inline]
-    fn checked<E: Dim>(e: E) -> E {
-        e
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<D: StaticDim> Agree<Dyn, D> for InnerDims {
-    type Checked<E: Dim> = E;
-    #[inline]
-    fn checked<E: Dim>(e: E) -> E {
-        e
-    }
 }
 
 /// Declares named dimensions: zero-sized types with a fixed size and a name of their own.

@@ -1,0 +1,13 @@
+//! Storage and access, no maths: the owned [`Matrix`], the borrowed [`MatRef`] view, their
+//! constructors and their `Debug`.
+
+mod construct;
+mod fmt;
+mod owned;
+mod view;
+
+pub(crate) use construct::{check_len, element_count};
+pub(crate) use fmt::debug_rows;
+pub use owned::Matrix;
+pub(crate) use owned::retype;
+pub use view::MatRef;
