@@ -177,3 +177,125 @@ pub fn seed_for(shape: (usize, usize, usize), operand: u64) -> u64 {
     let (i, k, j) = shape;
     ((i as u64) << 40) ^ ((k as u64) << 20) ^ (j as u64) ^ (operand << 60)
 }
+
+/// Like [`assert_product_at`], but returns the first entry that breaks the tolerance, described,
+/// instead of panicking: for callers that name the case (layout, thread count, ...) in their own
+/// failure message, or collect every failing case before failing.
+pub fn product_error_at<'a, T: Scalar, V: IntoView<'a, T>>(
+    got: V,
+    x: &Dense,
+    a: &Dense,
+    entries: impl IntoIterator<Item = (usize, usize)>,
+) -> Result<(), String> {
+    error_at(got, x, a, entries.into_iter().map(|entry| (entry, None)))
+}
+
+/// Checks a product accumulated into a destination: at each listed entry `(i, j)`, paired with
+/// what the destination held before (`before`, exactly, as f64), `got` must be
+/// `before + Σ_k x_ik a_kj`. That is a dot product with one more term, `before · 1`, so the
+/// tolerance is [`dot_tolerance`] with `n = x.cols + 1` and `|before|` added to the sum of
+/// magnitudes: the same derivation, nothing looser. Returns the first failing entry, described.
+pub fn accumulated_error_at<'a, T: Scalar, V: IntoView<'a, T>>(
+    got: V,
+    x: &Dense,
+    a: &Dense,
+    entries: impl IntoIterator<Item = ((usize, usize), f64)>,
+) -> Result<(), String> {
+    error_at(
+        got,
+        x,
+        a,
+        entries
+            .into_iter()
+            .map(|(entry, before)| (entry, Some(before))),
+    )
+}
+
+/// The check behind [`product_error_at`] (`before` is `None`) and [`accumulated_error_at`].
+fn error_at<'a, T: Scalar, V: IntoView<'a, T>>(
+    got: V,
+    x: &Dense,
+    a: &Dense,
+    entries: impl Iterator<Item = ((usize, usize), Option<f64>)>,
+) -> Result<(), String> {
+    let got = got.into_view();
+    if (got.rows(), got.cols()) != (x.rows, a.cols) {
+        return Err(format!(
+            "the product of a {}×{} and a {}×{} matrix is {}×{}",
+            x.rows,
+            x.cols,
+            a.rows,
+            a.cols,
+            got.rows(),
+            got.cols()
+        ));
+    }
+    let depth = x.cols;
+    let a_columns = columns(a);
+    for ((i, j), before) in entries {
+        assert!(i < x.rows && j < a.cols, "reference index out of range");
+        let (sum, abs_sum) = dot(
+            &x.data[i * depth..(i + 1) * depth],
+            &a_columns[j * depth..(j + 1) * depth],
+        );
+        let (want, terms, magnitude) = match before {
+            None => (sum, x.cols, abs_sum),
+            Some(b) => (b + sum, x.cols + 1, abs_sum + b.abs()),
+        };
+        let value = got.get(i, j).expect("entry inside the product").to_f64();
+        let tol = dot_tolerance(terms, eps::<T>(), magnitude);
+        let within = (value - want).abs() <= tol; // false for NaN too
+        if !within {
+            let what = if before.is_some() {
+                "accumulated product"
+            } else {
+                "product"
+            };
+            return Err(format!(
+                "{} {what} {}×{} · {}×{}: entry ({i}, {j}) is {value:e}, reference {want:e}, \
+                 error {:e} exceeds tolerance {tol:e}",
+                T::NAME,
+                x.rows,
+                x.cols,
+                a.rows,
+                a.cols,
+                (value - want).abs()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `a`'s columns, each one contiguous: `a` transposed, row-major.
+fn columns(a: &Dense) -> Vec<f64> {
+    let (rows, cols) = (a.rows, a.cols);
+    let src = a.data.as_slice();
+    let mut out = vec![0.0; src.len()];
+    let dst = out.as_mut_slice();
+    let mut r = 0;
+    while r < rows {
+        let mut c = 0;
+        while c < cols {
+            dst[c * rows + r] = src[r * cols + c];
+            c += 1;
+        }
+        r += 1;
+    }
+    out
+}
+
+/// `Σ_t p_t·q_t` and `Σ_t |p_t·q_t|` in f64, in order of `t`: the sums [`reference_entry`]
+/// computes, bit for bit, written as a `while` loop over slices (no iterator or `Index` calls),
+/// because the test crates run unoptimised and deep sampled products would otherwise dominate.
+fn dot(p: &[f64], q: &[f64]) -> (f64, f64) {
+    assert_eq!(p.len(), q.len(), "dot product of unequal lengths");
+    let (mut sum, mut abs_sum) = (0.0f64, 0.0f64);
+    let mut t = 0;
+    while t < p.len() {
+        let term = p[t] * q[t];
+        sum += term;
+        abs_sum += term.abs();
+        t += 1;
+    }
+    (sum, abs_sum)
+}
