@@ -2,6 +2,7 @@
 //! `<!-- case: topic/name -->` marker come three blocks: the bug (`rust,ignore`), whose lines are in
 //! `ui-tests/fail/<case>.rs`; the error (`text`), whose lines are in `<case>.stderr`, contiguous and
 //! in order; the fix (`rust,ignore`), whose lines are in the pass twin `ui-tests/pass/<case>.rs`.
+//! README.md's one quoted error is held to the same rules.
 
 use std::fs;
 
@@ -22,7 +23,11 @@ fn parse(page: &str) -> Vec<Case<'_>> {
     for line in page.lines().map(str::trim_end) {
         let case = line.strip_prefix("<!-- case: ");
         match (&mut block, line.strip_prefix("```"), case) {
-            (Some(_), Some(""), _) => cases.last_mut().unwrap().2.extend(block.take()),
+            // A block before the first marker belongs to no case.
+            (Some(_), Some(""), _) => match cases.last_mut() {
+                Some(case) => case.2.extend(block.take()),
+                None => block = None,
+            },
             (Some((.., lines)), ..) => lines.push(line),
             (None, Some(info), _) => block = Some((info, vec![])),
             (None, _, Some(name)) => cases.push((name.trim_end_matches(" -->"), kind, vec![])),
@@ -77,4 +82,14 @@ fn the_errors_page_quotes_the_ui_suite() {
     assert!((15..=20).contains(&n), "{n} cases, not 15 to 20");
     let problems = cases.iter().flat_map(check).collect::<Vec<_>>().join("\n");
     assert!(problems.is_empty(), "docs/errors.md:\n{problems}");
+}
+
+/// The README's one quoted error is checked the same way.
+#[test]
+fn the_readme_quotes_the_ui_suite() {
+    let readme = read("README.md");
+    let cases = parse(&readme);
+    assert_eq!(cases.len(), 1, "README.md quotes one case");
+    let problems = check(&cases[0]).join("\n");
+    assert!(problems.is_empty(), "README.md:\n{problems}");
 }
