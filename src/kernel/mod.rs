@@ -4,14 +4,14 @@
 //! function is generic only over the element type (`f32` or `f64`), so each shape the user writes
 //! costs a few lines of monomorphised glue, never a copy of the GEMM.
 //!
-//! Which kernel and schedule a product gets is decided in [`plan`](crate::plan), safe code;
-//! this module only carries the decision out.
+//! Which kernel and schedule a product gets is decided in [`policy`], safe code; this module
+//! only carries the decision out.
 #![allow(unsafe_code)]
 
 mod policy;
 
-use crate::kernel::policy::{
-    CACHE_LINE, Plan, SPLIT_ALIGN, Split, THIN_SPLIT_ROWS, column_blocks, faer_block, gemm_block,
+use self::policy::{
+    FEW_ROWS_BLOCK, Machine, Plan, Schedule, Split, THIN_SPLIT_ROWS, cache_line, faer_block,
     is_f64, layout, plan,
 };
 use crate::{Dyn, MatRef, Scalar};
@@ -50,6 +50,7 @@ pub(crate) fn gemm<T: Scalar>(
     }
     let threads = crate::threads::threads_for(m, n, k);
     let schedule = plan(
+        Machine::this(),
         (m, n, k),
         (layout(&lhs), layout(&rhs)),
         is_f64::<T>(),
@@ -81,17 +82,33 @@ pub(crate) fn gemm<T: Scalar>(
         accumulate,
         threads,
     };
+    // SAFETY: the bounds argument; `run` and the splits only hand out sub-problems of `op`.
+    unsafe { run(op, schedule) };
+}
+
+/// Carries out `schedule` on `op`: the plan on the whole product, or on blocks of it, one or
+/// more per thread.
+///
+/// # Safety
+/// `op` must satisfy [`Operands::run`]'s contract (`gemm`'s bounds argument).
+unsafe fn run<T: Scalar>(op: Operands<T>, schedule: Schedule) {
+    let (m, n, threads) = (op.m, op.n, op.threads);
     match schedule.split {
         Split::None => {
-            // SAFETY: the bounds argument; the full problem.
+            // SAFETY: the caller's contract; the full problem.
             unsafe { op.run(schedule.plan) };
         }
         Split::Columns => {
-            let blocks = column_blocks(schedule.plan, (m, n, k), threads);
-            let width = n.div_ceil(blocks).next_multiple_of(SPLIT_ALIGN);
-            split(op, schedule.plan, n.div_ceil(width), |o, b| {
-                o.columns(b * width, width.min(n - b * width))
-            });
+            // Each block starts on a cache line of the destination's rows, so that two threads
+            // never write the same line.
+            let align = (cache_line() / size_of::<T>()).max(1);
+            let width = n.div_ceil(threads).next_multiple_of(align);
+            // SAFETY: the caller's contract; the blocks' columns are disjoint.
+            unsafe {
+                split(op, schedule.plan, n.div_ceil(width), |o, b| {
+                    o.columns(b * width, width.min(n - b * width))
+                });
+            }
         }
         Split::Rows | Split::RowBlocks => {
             let height = if schedule.split == Split::Rows {
@@ -99,9 +116,12 @@ pub(crate) fn gemm<T: Scalar>(
             } else {
                 THIN_SPLIT_ROWS
             };
-            split(op, schedule.plan, m.div_ceil(height), |o, b| {
-                o.rows(b * height, height.min(m - b * height))
-            });
+            // SAFETY: the caller's contract; the blocks' rows are disjoint.
+            unsafe {
+                split(op, schedule.plan, m.div_ceil(height), |o, b| {
+                    o.rows(b * height, height.min(m - b * height))
+                });
+            }
         }
     }
 }
@@ -110,9 +130,10 @@ pub(crate) fn gemm<T: Scalar>(
 /// b < blocks, each on one thread of rayon's pool (the first in the scope's own body, which
 /// rayon runs on a pool thread when the caller is not one).
 ///
+/// # Safety
 /// `op` must satisfy [`Operands::run`]'s contract (`gemm`'s bounds argument), and `block` must
 /// return sub-problems of `op` with pairwise disjoint destinations.
-fn split<T: Scalar>(
+unsafe fn split<T: Scalar>(
     op: Operands<T>,
     plan: Plan,
     blocks: usize,
@@ -203,12 +224,13 @@ impl<T: Scalar> Operands<T> {
     fn misaligned_columns(&self) -> usize {
         let size = size_of::<T>();
         let row_bytes = self.dst_rs.unsigned_abs() * size;
-        let past_line = self.dst.addr() % CACHE_LINE;
-        if !row_bytes.is_multiple_of(CACHE_LINE) || past_line == 0 {
+        let line = cache_line();
+        let past_line = self.dst.addr() % line;
+        if !row_bytes.is_multiple_of(line) || past_line == 0 {
             return 0;
         }
         // Exact: `dst` is aligned to its element, whose size divides a line.
-        let lead = (CACHE_LINE - past_line) / size;
+        let lead = (line - past_line) / size;
         if lead < self.n { lead } else { 0 }
     }
 
@@ -246,7 +268,7 @@ impl<T: Scalar> Operands<T> {
                 Plan::GemmDirect => self.gemm_direct(),
                 // Sub-problems of this one, with disjoint destination columns.
                 Plan::GemmColumnBlocks => {
-                    for block in self.column_slices(gemm_block(self.m)) {
+                    for block in self.column_slices(FEW_ROWS_BLOCK) {
                         block.gemm();
                     }
                 }
@@ -264,7 +286,7 @@ impl<T: Scalar> Operands<T> {
                     }
                 }
                 Plan::FaerColumnBlocks => {
-                    for block in self.column_slices(faer_block(is_f64::<T>(), self.m)) {
+                    for block in self.column_slices(faer_block(is_f64::<T>())) {
                         block.faer();
                     }
                 }
@@ -354,7 +376,7 @@ impl<T: Scalar> Operands<T> {
     /// As for [`run`](Self::run), on x86-64 with AVX-512.
     #[cfg(all(target_arch = "x86_64", feature = "x86-v4"))]
     unsafe fn faer(&self) {
-        if !crate::kernel::policy::avx512_kernels() {
+        if !policy::avx512_kernels() {
             // SAFETY: forwarded from the caller.
             return unsafe { self.gemm() };
         }
@@ -418,269 +440,6 @@ impl<T: Scalar> Operands<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::policy::*;
-
-    const NN: (Layout, Layout) = (Layout::Rows, Layout::Rows);
-    const NT: (Layout, Layout) = (Layout::Rows, Layout::Cols);
-    const TN: (Layout, Layout) = (Layout::Cols, Layout::Rows);
-
-    fn whole(plan: Plan) -> Schedule {
-        Schedule {
-            plan,
-            split: Split::None,
-        }
-    }
-
-    /// The rules as measured on the Xeon (gemm alone without the AVX-512 kernels), whichever
-    /// machine runs the tests; [`amd_cores_take_faer_where_it_leads`] checks the AMD rules.
-    fn plan(
-        dims: (usize, usize, usize),
-        layouts: (Layout, Layout),
-        f64: bool,
-        threads: usize,
-    ) -> Schedule {
-        let cores = if avx512_kernels() {
-            Cores::Avx512
-        } else {
-            Cores::Portable
-        };
-        plan_on(cores, dims, layouts, f64, threads)
-    }
-
-    /// On AMD cores faer's kernel takes over where it led gemm there ([`AMD_FAER_DX_MAX_ROWS_F64`]
-    /// gives the numbers); everything else keeps the Xeon's rules.
-    #[test]
-    fn amd_cores_take_faer_where_it_leads() {
-        use Plan::*;
-        const F32: bool = false;
-        const F64: bool = true;
-        let whole = |plan| (plan, Split::None);
-        let cols = |plan| (plan, Split::Columns);
-        let batch = (32, 4096, 4096);
-        let cube = |n| (n, n, n);
-        // (m, n, k), layouts, f64, threads: the schedule.
-        #[rustfmt::skip]
-        let cases = [
-            // X·A with few rows: f32 faer's blocks, or faer's threads; f64 and 64 rows gemm's blocks.
-            (batch, NN, F32, 1, whole(FaerColumnBlocks)),
-            (batch, NN, F32, 2, whole(Faer)),
-            (batch, NN, F64, 1, whole(GemmColumnBlocks)),
-            ((64, 4096, 4096), NN, F32, 1, whole(GemmColumnBlocks)),
-            // dY·Aᵀ with few rows, deep: f32 faer's blocks, f64 gemm's direct kernel.
-            (batch, NT, F32, 1, whole(FaerColumnBlocks)),
-            (batch, NT, F32, 2, cols(FaerColumnBlocks)),
-            (batch, NT, F64, 1, whole(GemmDirect)),
-            (batch, NT, F64, 2, whole(GemmDirect)),
-            // f64 dY·Aᵀ on one thread: faer's blocks up to 512 rows.
-            (cube(512), NT, F64, 1, whole(FaerColumnBlocks)),
-            ((513, 512, 512), NT, F64, 1, whole(Gemm)),
-            (cube(1024), NT, F64, 1, whole(Gemm)),
-            // f32 dY·Aᵀ on one thread: faer's blocks up to 1024 rows as on the Xeon, one faer
-            // call beyond.
-            (cube(1024), NT, F32, 1, whole(FaerColumnBlocks)),
-            ((1025, 1024, 1024), NT, F32, 1, whole(Faer)),
-            (cube(2048), NT, F32, 1, whole(Faer)),
-            ((768, 512, 512), NT, F32, 1, whole(Gemm)),
-            // f64 dY·Aᵀ on two threads: faer's blocks split up to 512³ and a little more,
-            // faer's threads beyond.
-            (cube(512), NT, F64, 2, cols(FaerColumnBlocks)),
-            (cube(1024), NT, F64, 2, whole(Faer)),
-            (cube(2048), NT, F64, 2, whole(Faer)),
-            // Beyond 1024³ on two threads, f32 dY·Aᵀ, X·A and f64 Xᵀ·dY take faer's threads.
-            (cube(2048), NT, F32, 2, whole(Faer)),
-            (cube(2048), NN, F32, 2, whole(Faer)),
-            (cube(2048), NN, F64, 2, whole(Faer)),
-            (cube(2048), TN, F64, 2, whole(Faer)),
-            (cube(1024), TN, F64, 2, whole(Gemm)),
-            (cube(1024), NN, F64, 2, cols(Gemm)),
-            (cube(1024), NN, F32, 2, cols(Gemm)),
-            // f32 Xᵀ·dY on two threads: faer by rows from above the seed's size to 512³.
-            (cube(512), TN, F32, 2, (Faer, Split::Rows)),
-            (cube(512), TN, F64, 2, whole(Gemm)),
-            ((256, 512, 128), TN, F32, 2, (Gemm, Split::Rows)),
-            (cube(1024), TN, F32, 2, whole(Gemm)),
-            // Other square products keep gemm.
-            (cube(2048), NN, F32, 1, whole(Gemm)),
-            (cube(2048), NN, F64, 1, whole(Gemm)),
-            (cube(2048), TN, F32, 1, whole(Gemm)),
-            (cube(2048), TN, F64, 1, whole(Gemm)),
-            (cube(2048), TN, F32, 2, whole(Gemm)),
-        ];
-        for (dims, layouts, f64, threads, (plan, split)) in cases {
-            assert_eq!(
-                plan_on(Cores::Avx512Amd, dims, layouts, f64, threads),
-                Schedule { plan, split },
-                "{dims:?} {layouts:?} f64: {f64}, {threads} thread(s)"
-            );
-        }
-    }
-
-    #[test]
-    fn small_products_always_take_plain_gemm() {
-        for layouts in [NN, NT, TN] {
-            for threads in [1, 2] {
-                assert_eq!(plan((8, 8, 8), layouts, false, threads), whole(Plan::Gemm));
-                assert_eq!(
-                    plan((1, 4096, 64), layouts, true, threads),
-                    whole(Plan::Gemm)
-                );
-            }
-        }
-    }
-
-    /// `blocks` where the AVX-512 kernels run, plain gemm elsewhere.
-    fn with_avx512(blocks: Plan) -> Plan {
-        if avx512_kernels() { blocks } else { Plan::Gemm }
-    }
-
-    fn faer_blocks() -> Plan {
-        with_avx512(Plan::FaerColumnBlocks)
-    }
-
-    fn gemm_blocks() -> Plan {
-        with_avx512(Plan::GemmColumnBlocks)
-    }
-
-    /// Square products from 1024³ take plain gemm, but f32 `dY·Aᵀ` at 1024³.
-    #[test]
-    fn square_products_take_plain_gemm() {
-        for f64 in [false, true] {
-            for layouts in [NN, TN] {
-                assert_eq!(plan((1024, 1024, 1024), layouts, f64, 1), whole(Plan::Gemm));
-            }
-            assert_eq!(plan((2048, 2048, 2048), NT, f64, 1), whole(Plan::Gemm));
-        }
-        assert_eq!(plan((1024, 1024, 1024), NT, true, 1), whole(Plan::Gemm));
-    }
-
-    /// On one thread, f32 `dY·Aᵀ` with 513 to 1024 rows takes faer's kernel in column blocks
-    /// only with a destination at least 768 columns wide.
-    #[test]
-    fn a_wide_f32_input_gradient_up_to_1024_rows_takes_faer_blocks() {
-        for (m, n, k) in [(1024, 1024, 1024), (768, 768, 768), (640, 1024, 1024)] {
-            assert_eq!(plan((m, n, k), NT, false, 1), whole(faer_blocks()));
-            assert_eq!(plan((m, n, k), NT, true, 1), whole(Plan::Gemm));
-        }
-        for (m, n, k) in [(1024, 512, 512), (1024, 512, 1024), (1025, 1024, 1024)] {
-            assert_eq!(plan((m, n, k), NT, false, 1), whole(Plan::Gemm));
-        }
-        assert_eq!(faer_block(false, 1024), FAER_BLOCK_F32_1024_ROWS);
-        assert_eq!(faer_block(false, 512), FAER_BLOCK_F32_512_ROWS);
-    }
-
-    /// On one thread, the seed's products (and others with at most 256 rows) take column blocks:
-    /// `dY·Aᵀ` faer's kernel in both types, `X·A` and `Xᵀ·dY` gemm's in f32.
-    #[test]
-    fn the_seeds_products_on_one_thread_take_column_blocks() {
-        let (i, k, j) = (128, 256, 512);
-        assert_eq!(plan((i, j, k), NN, false, 1), whole(gemm_blocks()));
-        assert_eq!(plan((i, j, k), NN, true, 1), whole(Plan::Gemm));
-        // Past 256 rows, and with few rows unless the product is wide, X·A takes one gemm call.
-        assert_eq!(plan((300, j, k), NN, false, 1), whole(Plan::Gemm));
-        assert_eq!(plan((32, 400, k), NN, false, 1), whole(Plan::Gemm));
-        for f64 in [false, true] {
-            assert_eq!(plan((i, k, j), NT, f64, 1), whole(faer_blocks()));
-            // 512 rows are gemm's again, but for f32 dY·Aᵀ.
-            assert_eq!(plan((512, 512, 512), NN, f64, 1), whole(Plan::Gemm));
-        }
-        assert_eq!(plan((512, 512, 512), NT, true, 1), whole(Plan::Gemm));
-        assert_eq!(plan((512, 512, 512), NT, false, 1), whole(faer_blocks()));
-        assert_eq!(plan((2048, 512, 512), NT, false, 1), whole(Plan::Gemm));
-        assert_eq!(plan((k, j, i), TN, false, 1), whole(gemm_blocks()));
-        assert_eq!(plan((k, j, i), TN, true, 1), whole(Plan::Gemm));
-        // On two threads, f64 dY·Aᵀ runs the same blocks inside each thread's block.
-        let two = plan((i, k, j), NT, true, 2);
-        assert_eq!(two.split, Split::Columns);
-        assert_eq!(two.plan, faer_blocks());
-    }
-
-    #[test]
-    fn a_small_batch_against_a_large_weight_matrix() {
-        let s = (32, 4096, 4096);
-        assert_eq!(plan(s, NN, false, 1), whole(Plan::GemmColumnBlocks));
-        assert_eq!(plan(s, NN, false, 2).split, Split::Columns);
-        assert_eq!(plan(s, NT, false, 1), whole(Plan::GemmDirect));
-        assert_eq!(plan(s, NT, true, 2), whole(Plan::GemmDirect));
-    }
-
-    /// On one thread, `Xᵀ·dY` with a batch of at most 48 and a destination of at least 2^23
-    /// elements takes faer's kernel on line-aligned rows; deeper or smaller, it does not.
-    #[test]
-    fn a_thin_weight_gradient_takes_faer_only_with_a_large_destination() {
-        for f64 in [false, true] {
-            for dims in [(4096, 4096, 32), (2048, 4096, 32), (4096, 2048, 48)] {
-                assert_eq!(
-                    plan(dims, TN, f64, 1),
-                    whole(with_avx512(Plan::FaerAligned)),
-                    "{dims:?}"
-                );
-                assert_ne!(plan(dims, TN, f64, 2).plan, Plan::FaerAligned, "{dims:?}");
-            }
-            for dims in [(4096, 4096, 64), (2048, 2048, 32), (1024, 1024, 32)] {
-                assert_eq!(plan(dims, TN, f64, 1), whole(Plan::Gemm), "{dims:?}");
-            }
-        }
-        assert_eq!(plan((256, 512, 32), TN, false, 1), whole(gemm_blocks()));
-        assert_eq!(plan((256, 512, 32), TN, true, 1), whole(Plan::Gemm));
-    }
-
-    /// On two threads, `Xᵀ·dY` with a batch of at most 64 and a destination of at least 2^23
-    /// elements, or a batch of at most 32 and at least 2^19 elements, is split into blocks of
-    /// rows, each a gemm call on line-aligned rows; deeper, smaller or with fewer than 256 rows
-    /// per thread, it is not.
-    #[test]
-    fn a_thin_weight_gradient_on_two_threads_is_split_into_row_blocks() {
-        let row_blocks = Schedule {
-            plan: Plan::GemmAligned,
-            split: Split::RowBlocks,
-        };
-        for f64 in [false, true] {
-            for dims in [
-                (4096, 4096, 32),
-                (2048, 4096, 64),
-                (1024, 8192, 1),
-                (2048, 2048, 32),
-                (1024, 4096, 32),
-                (512, 1024, 32),
-            ] {
-                assert_eq!(plan(dims, TN, f64, 2), row_blocks, "{dims:?}");
-            }
-            for dims in [
-                (4096, 4096, 65),
-                (2048, 2048, 33),
-                (2048, 2048, 64),
-                (512, 512, 32),
-                (256, 65536, 32),
-            ] {
-                assert_ne!(plan(dims, TN, f64, 2).split, Split::RowBlocks, "{dims:?}");
-            }
-            assert_ne!(plan((4096, 4096, 32), NN, f64, 2).split, Split::RowBlocks);
-        }
-    }
-
-    /// f32 `Xᵀ·dY` with a destination of up to 2^17 elements and a depth of up to 2048 takes
-    /// gemm in column blocks on one thread (where the AVX-512 kernels run); f64, larger
-    /// destinations, deeper products and two threads do not.
-    #[test]
-    fn a_small_f32_weight_gradient_takes_gemm_in_column_blocks() {
-        for dims in [
-            (256, 512, 128),
-            (512, 256, 128),
-            (256, 256, 512),
-            (256, 512, 2048),
-        ] {
-            assert_eq!(plan(dims, TN, false, 1), whole(gemm_blocks()), "{dims:?}");
-            assert_eq!(plan(dims, TN, true, 1), whole(Plan::Gemm), "{dims:?}");
-            assert_ne!(
-                plan(dims, TN, false, 2).plan,
-                Plan::GemmColumnBlocks,
-                "{dims:?}"
-            );
-        }
-        for dims in [(512, 512, 128), (256, 1024, 128), (256, 512, 4096)] {
-            assert_eq!(plan(dims, TN, false, 1), whole(Plan::Gemm), "{dims:?}");
-        }
-    }
 
     /// Row-major `m × k` and `k × n` buffers of small integers: every sum of their products is
     /// exact, whatever order a kernel adds in, so results can be compared with `==`.
@@ -729,9 +488,8 @@ mod tests {
                 assert!(dst == want, "{policy:?} {m}x{k}x{n} {lhs_t} {rhs_t}");
             }
         }
-        // X·A and dY·Aᵀ with a batch of 32 (the second deep enough for the direct kernel, or on
-        // AMD cores faer's blocks), Xᵀ·dY with a depth of 32, the seed size, and an Xᵀ·dY just
-        // past the seed's row split (on two AMD cores, faer's kernel by rows).
+        // X·A and dY·Aᵀ with a batch of 32 (the second deep enough for `dx-direct`), Xᵀ·dY with
+        // a depth of 32, the seed size, and an Xᵀ·dY split by rows.
         for (dims, lhs_t, rhs_t) in [
             ((32, 640, 128), false, false),
             ((32, 640, 128), false, true),
@@ -768,7 +526,7 @@ mod tests {
     /// The index of `buf`'s first element on a cache line.
     fn first_on_a_line<T>(buf: &[T]) -> usize {
         let at = buf.as_ptr().addr();
-        (at.next_multiple_of(CACHE_LINE) - at) / size_of::<T>()
+        (at.next_multiple_of(cache_line()) - at) / size_of::<T>()
     }
 
     /// Asserts that the row-major `m × n` `dst` holds the closed form of [`u`] at depth `k`.
@@ -782,110 +540,70 @@ mod tests {
         }
     }
 
-    /// Products of at least `FINE_SPLIT_MIN_MULADDS`, split into several blocks per thread
-    /// (narrow ones, and from `SPLIT_MAX_MULADDS` blocks of at least `GEMM_SPLIT_WIDE_BLOCK`),
-    /// against the closed form of [`u`].
+    /// Every split, with every plan a split can carry, on two threads, against the closed form
+    /// of [`u`]: a block at a wrong offset, a short last block, a block over part of the depth
+    /// or a lost leading column shows. The destination starts one element past a cache line, so
+    /// the aligned plans have leading columns to compute apart in every block.
     #[test]
-    fn a_fine_column_split_computes_the_product() {
-        use crate::{Threads, with_threads};
-        use core::num::NonZeroUsize;
-
-        fn check<T: Scalar>((m, n, k): (usize, usize, usize), rhs_t: bool, blocks: usize) {
-            assert!(m * n * k >= FINE_SPLIT_MIN_MULADDS);
+    fn every_split_computes_the_product() {
+        fn check<T: Scalar>(schedule: Schedule, (m, n, k): (usize, usize, usize)) {
+            // `lhs[i][p] = u(i) + v(p)` as the transpose of a row-major k × m buffer (as `Xᵀ`
+            // is) for the row splits, as a row-major m × k buffer otherwise.
+            let transposed = schedule.split != Split::Columns;
             let l: Vec<T> = (0..m * k)
-                .map(|x| T::from_f64(u(x / k) + v(x % k)))
-                .collect();
-            let r: Vec<T> = if rhs_t {
-                (0..n * k).map(|x| T::from_f64(w(x / k))).collect()
-            } else {
-                (0..k * n).map(|x| T::from_f64(w(x % n))).collect()
-            };
-            let lhs = MatRef::try_from_slice(Dyn(m), Dyn(k), &l).unwrap();
-            let rhs = if rhs_t {
-                MatRef::try_from_slice(Dyn(n), Dyn(k), &r).unwrap().t()
-            } else {
-                MatRef::try_from_slice(Dyn(k), Dyn(n), &r).unwrap()
-            };
-            let layouts = (layout(&lhs), layout(&rhs));
-            let schedule = plan((m, n, k), layouts, is_f64::<T>(), 2);
-            assert_eq!(schedule.split, Split::Columns);
-            assert_eq!(column_blocks(schedule.plan, (m, n, k), 2), blocks);
-            let mut dst = vec![T::ONE; m * n];
-            let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
-            with_threads(two, || gemm(&mut dst, lhs, rhs, T::ONE, false));
-            assert_closed_form(&dst, (m, n, k));
-        }
-        // X·A split by gemm, in 8 blocks of 256 and in 4 of 256 past `SPLIT_MAX_MULADDS`, and
-        // f32 dY·Aᵀ split by faer's kernel where AVX-512 has it (gemm's elsewhere).
-        let fine = 2 * FINE_BLOCKS_PER_THREAD;
-        check::<f32>((64, 2048, 1024), false, fine);
-        check::<f64>((64, 2048, 1024), false, fine);
-        check::<f32>((512, 1024, 1024), false, 4);
-        check::<f64>((512, 1024, 1024), false, 4);
-        check::<f32>((128, 1024, 1024), true, fine);
-    }
-
-    /// A thin `Xᵀ·dY` split into blocks of rows on two threads, on a destination that does not
-    /// start on a cache line, against the closed form of [`u`]: a block at a wrong offset, a
-    /// short last block, a block over part of the depth or a lost leading column shows.
-    #[test]
-    fn a_row_block_split_computes_the_product() {
-        use crate::{Threads, with_threads};
-        use core::num::NonZeroUsize;
-
-        fn check<T: Scalar>((m, n, k): (usize, usize, usize)) {
-            // `lhs` is the transpose of a row-major k × m matrix, as `Xᵀ` is.
-            let l: Vec<T> = (0..k * m)
-                .map(|x| T::from_f64(u(x % m) + v(x / m)))
+                .map(|x| {
+                    let (i, p) = if transposed {
+                        (x % m, x / m)
+                    } else {
+                        (x / k, x % k)
+                    };
+                    T::from_f64(u(i) + v(p))
+                })
                 .collect();
             let r: Vec<T> = (0..k * n).map(|x| T::from_f64(w(x % n))).collect();
-            let lhs = MatRef::try_from_slice(Dyn(k), Dyn(m), &l).unwrap().t();
-            let rhs = MatRef::try_from_slice(Dyn(k), Dyn(n), &r).unwrap();
-            let schedule = plan((m, n, k), (layout(&lhs), layout(&rhs)), is_f64::<T>(), 2);
-            assert_eq!(schedule.split, Split::RowBlocks);
-            // One element past a cache line, so that each block has columns before its rows'
-            // first line to compute apart.
-            let mut buf = vec![T::ONE; m * n + CACHE_LINE];
+            let mut buf = vec![T::ONE; m * n + cache_line()];
             let start = first_on_a_line(&buf) + 1;
             let dst = &mut buf[start..][..m * n];
-            let two = Threads::Fixed(NonZeroUsize::new(2).unwrap());
-            with_threads(two, || gemm(dst, lhs, rhs, T::ONE, false));
+            let (lhs_rs, lhs_cs) = if transposed { (1, m) } else { (k, 1) };
+            let op = Operands {
+                m,
+                n,
+                k,
+                dst: dst.as_mut_ptr(),
+                dst_rs: stride(n),
+                lhs: l.as_ptr(),
+                lhs_rs: stride(lhs_rs),
+                lhs_cs: stride(lhs_cs),
+                rhs: r.as_ptr(),
+                rhs_rs: stride(n),
+                rhs_cs: 1,
+                scale: T::ONE,
+                accumulate: false,
+                threads: 2,
+            };
+            // SAFETY: dense m×k and k×n operands and an m×n destination inside `buf`, all alive
+            // for the call.
+            unsafe { run(op, schedule) };
             assert_closed_form(dst, (m, n, k));
         }
-        // 2100 rows: eight whole blocks and one of 52.
-        assert_eq!(2100 % THIN_SPLIT_ROWS, 52);
-        check::<f32>((2100, 4096, 32));
-        check::<f64>((2048, 4096, 64));
-    }
-
-    /// On two threads, `X·A` past `SPLIT_MAX_MULADDS` and up to `WIDE_SPLIT_MAX_MULADDS` is split
-    /// into blocks of at least 256 columns, a whole number per thread, if it is at least 512
-    /// deep and 512 wide; larger, shallower or narrower products keep gemm's threads, and so do
-    /// f64 `dY·Aᵀ` and `Xᵀ·dY` of that size.
-    #[test]
-    fn a_large_product_on_two_threads_is_split_into_wide_blocks() {
-        let gemm_split = Schedule {
-            plan: Plan::Gemm,
-            split: Split::Columns,
-        };
-        for f64 in [false, true] {
-            for (dims, blocks) in [
-                ((1024, 1024, 1024), 4),
-                ((768, 768, 768), 2),
-                ((1024, 2048, 512), 8),
-                ((2048, 1024, 512), 4),
-                ((2048, 512, 1024), 2),
-            ] {
-                assert_eq!(plan(dims, NN, f64, 2), gemm_split, "{dims:?}");
-                assert_eq!(column_blocks(Plan::Gemm, dims, 2), blocks, "{dims:?}");
+        let plans = [
+            Plan::Gemm,
+            Plan::GemmDirect,
+            Plan::GemmColumnBlocks,
+            Plan::GemmAligned,
+            Plan::Faer,
+            Plan::FaerAligned,
+            Plan::FaerColumnBlocks,
+        ];
+        for plan in plans {
+            for split in [Split::Columns, Split::Rows, Split::RowBlocks] {
+                let schedule = Schedule { plan, split };
+                // Two blocks of columns, the second narrower; two blocks of rows; row blocks of
+                // `THIN_SPLIT_ROWS`, two whole and one of 52 rows.
+                check::<f32>(schedule, (2 * THIN_SPLIT_ROWS + 52, 600, 7));
+                check::<f64>(schedule, (2 * THIN_SPLIT_ROWS + 52, 560, 5));
             }
-            // Too large, too shallow, too narrow.
-            for dims in [(2048, 2048, 2048), (4096, 1024, 256), (4096, 256, 1024)] {
-                assert_eq!(plan(dims, NN, f64, 2), whole(Plan::Gemm), "{dims:?}");
-            }
-            assert_eq!(plan((1024, 1024, 1024), TN, f64, 2), whole(Plan::Gemm));
         }
-        assert_eq!(plan((1024, 1024, 1024), NT, true, 2), whole(Plan::Gemm));
     }
 
     /// Each plan against a plain triple loop, for every layout, both element types, overwrite and
@@ -965,13 +683,9 @@ mod tests {
             // narrower last block.
             check::<f32>(plan_, (5, 203, 9), false, true);
             check::<f64>(plan_, (5, 203, 9), true, false);
-            // Few rows: GemmColumnBlocks' blocks of 250, the last narrower.
+            // GemmColumnBlocks' blocks of 250, the last narrower.
             check::<f64>(plan_, (5, 530, 3), false, false);
-            // Rows enough for FaerColumnBlocks' wide f32 blocks and GemmColumnBlocks' blocks of
-            // 128.
             check::<f32>(plan_, (260, 530, 2), false, true);
-            // Rows enough for FaerColumnBlocks' blocks of 384, the last narrower.
-            check::<f32>(plan_, (520, 420, 2), false, true);
         }
     }
 
@@ -1008,7 +722,7 @@ mod tests {
         }
 
         fn check<T: Scalar>() {
-            let per_line = CACHE_LINE / size_of::<T>();
+            let per_line = cache_line() / size_of::<T>();
             // n = 2 lines of columns (rows whole lines), then one element more (not).
             for (m, n, k) in [(9, 2 * per_line, 5), (9, 2 * per_line + 1, 5)] {
                 let (l, r) = small_integer_operands::<T>(m, n, k);
