@@ -32,13 +32,9 @@ pub enum Threads {
 /// Products with at least this many multiply-adds (`m·n·k`, here 256³) go parallel under
 /// [`Threads::Auto`]; smaller ones stay on the calling thread and never wake the pool.
 ///
-/// Measured with `cargo run --release -p shapegrad-bench -- --crossover` (shapegrad's forward,
-/// `dY·Aᵀ` and `Xᵀ·dY`, one thread against two, on a 2-core AVX-512 machine). Up to 80³ the two
-/// policies time alike (the backend splits nothing that small); from 96³ to 160³ two threads
-/// are slower for every operation (f32 0.54–0.98×); at 192³ the forward and `Xᵀ·dY` gain
-/// (f32 1.15×, f64 1.23×) but `dY·Aᵀ` still loses (f32 0.77×), as it does for a batch of 32 at
-/// 8.4 M multiply-adds (32×256×1024: 0.82×); at 256³ every f32 operation gains (1.16–1.35×), as
-/// do 128×256×512 (1.25–1.33×) and the f64 forward and `Xᵀ·dY` (1.33–1.35×).
+/// The crossover was determined empirically, with `cargo run --release -p shapegrad-bench --
+/// --crossover` (one thread against two for each layout; the measurements are in the
+/// benchmark's `RESULTS.md`).
 pub const AUTO_PARALLEL_MIN_MULADDS: usize = 1 << 24;
 
 // Encoding for the atomic: 0 = Auto, 1 = Sequential, n + 1 = Fixed(n).

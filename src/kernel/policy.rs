@@ -15,9 +15,10 @@
 //! | `dx-faer` | `dY·Aᵀ` with the AVX-512 kernels: f32, and f64 up to 512 rows (not `dx-direct`'s) | faer's kernel, in blocks one kernel panel wide (f32 up to 256 rows) | turned around, gemm packs `Aᵀ` through a scalar gather; faer's kernel packs it with vector loads, and a panel-wide block keeps its packed panel in cache |
 //! | `dx-direct` | other `dY·Aᵀ` with at most 64 rows and a depth of at least 16 per row | gemm's kernel on the problem as written | as written, gemm streams `A`'s rows and packs only the small `dY` instead of gathering `Aᵀ` |
 //! | `da-thin` | `Xᵀ·dY` at most 48 deep (64 on several threads) whose destination outgrows the last-level cache | rows aligned to cache lines; on several threads in blocks of 256 rows | the product is bound by writing its destination, and a store that straddles two lines costs two |
-//! | `split` | several threads, at most 2²⁸ multiply-adds (or at most 64 rows, by columns) | one block of the destination per thread, each computed as on one thread | the kernels' own thread pools synchronise per panel and leave much of the second core idle at this size |
+//! | `split` | several threads: `dY·Aᵀ` up to 2²⁸ multiply-adds or 64 rows, `Xᵀ·dY` deeper than 64 up to 2²⁵, `xa-few-rows` | one block of the destination per thread (columns; rows for `Xᵀ·dY`), each computed as on one thread | the kernels' own thread pools synchronise per panel and leave much of the second core idle on a small or thin product |
 //!
-//! Beyond `split`, products take the kernel's own threads: gemm's, or faer's for `dY·Aᵀ`.
+//! Elsewhere, products on several threads take the kernel's own threads: gemm's, or faer's for
+//! `dY·Aᵀ`.
 
 use core::any::TypeId;
 
@@ -86,8 +87,10 @@ pub(crate) fn layout<T: Scalar>(v: &MatRef<'_, Dyn, Dyn, T>) -> Layout {
 
 /// `small`: below this many multiply-adds every product takes the plain call.
 const SMALL_MULADDS: usize = 1 << 21;
-/// `split`: up to this many multiply-adds (512³) a product on several threads is split.
+/// `split`: up to this many multiply-adds (512³) a `dY·Aᵀ` on several threads is split by
+/// columns, and up to [`SPLIT_MAX_MULADDS_DA`] an `Xᵀ·dY` by rows.
 const SPLIT_MAX_MULADDS: usize = 1 << 28;
+const SPLIT_MAX_MULADDS_DA: usize = 1 << 25;
 /// `xa-few-rows`: gemm packs `A` only from 8·NR rows (NR = 6 with AVX-512).
 const FEW_ROWS: usize = 48;
 /// `xa-few-rows`: columns per call; not a multiple of any SIMD width (4, 8 or 16 lanes).
@@ -175,22 +178,14 @@ pub(crate) fn plan(
     let elem = if f64 { 8 } else { 4 };
     // `split`, by columns: each thread's block starts on its own cache line. A product with few
     // rows is split at any size, since the kernel's pool has no row panels to share out.
-    let by_columns = threads > 1
-        && (muladds <= SPLIT_MAX_MULADDS || m <= DIRECT_MAX_ROWS)
-        && n >= 2 * threads * (cache_line() / elem);
+    let wide = threads > 1 && n >= 2 * threads * (cache_line() / elem);
+    let few_rows = m <= DIRECT_MAX_ROWS;
     match layouts {
-        (Layout::Rows, Layout::Rows) => {
-            let plan = if m <= FEW_ROWS && n > 2 * FEW_ROWS_BLOCK {
-                Plan::GemmColumnBlocks
-            } else {
-                Plan::Gemm
-            };
-            match (by_columns, plan) {
-                (true, _) => schedule(plan, Split::Columns),
-                (false, Plan::GemmColumnBlocks) if threads > 1 => schedule(Plan::Gemm, Split::None),
-                _ => schedule(plan, Split::None),
-            }
-        }
+        (Layout::Rows, Layout::Rows) if m <= FEW_ROWS && n > 2 * FEW_ROWS_BLOCK => match threads {
+            1 => schedule(Plan::GemmColumnBlocks, Split::None),
+            _ if wide => schedule(Plan::GemmColumnBlocks, Split::Columns),
+            _ => schedule(Plan::Gemm, Split::None),
+        },
         (Layout::Rows, Layout::Cols) => {
             let few_deep = m <= DIRECT_MAX_ROWS && k >= DIRECT_DEPTH_PER_ROW * m;
             let plan = if machine.avx512 && !f64 {
@@ -206,7 +201,7 @@ pub(crate) fn plan(
             } else {
                 Plan::Gemm
             };
-            match (by_columns, plan) {
+            match (wide && (few_rows || muladds <= SPLIT_MAX_MULADDS), plan) {
                 (true, _) => schedule(plan, Split::Columns),
                 // Too large to split: the kernel's own threads, on the whole product.
                 (false, Plan::FaerColumnBlocks) if threads > 1 => schedule(Plan::Faer, Split::None),
@@ -224,7 +219,7 @@ pub(crate) fn plan(
             {
                 schedule(Plan::GemmAligned, Split::RowBlocks)
             } else if threads > 1
-                && muladds <= SPLIT_MAX_MULADDS
+                && muladds <= SPLIT_MAX_MULADDS_DA
                 && k > THIN_SPLIT_MAX_DEPTH
                 && m >= 2 * threads
             {
@@ -363,25 +358,34 @@ mod tests {
                 (AVX512, (511, 1 << 15, 32), DA, F32, 2),
                 (Gemm, Split::None),
             ),
-            // split: up to 2²⁸ multiply-adds, by columns (each block on its own lines) or, for
-            // Xᵀ·dY deeper than the thin ones, by rows.
-            ((AVX512, (512, 512, 1024), XA, F32, 2), (Gemm, Columns)),
-            ((AVX512, (512, 512, 1025), XA, F32, 2), (Gemm, Split::None)),
-            ((AVX512, (4096, 63, 1024), XA, F32, 2), (Gemm, Split::None)),
-            ((AVX512, (4096, 64, 1024), XA, F32, 2), (Gemm, Columns)),
-            ((AVX512, (4096, 32, 1024), XA, F64, 2), (Gemm, Columns)),
+            // split: dY·Aᵀ by columns up to 2²⁸ multiply-adds or at any size with at most 64
+            // rows (each block on its own cache lines: at least two lines of columns a thread),
+            // Xᵀ·dY deeper than the thin ones by rows up to 2²⁵; X·A only with few rows.
             (
                 (AVX512, (128, 256, 512), DX, F32, 2),
                 (FaerColumnBlocks, Columns),
             ),
+            ((AVX512, (4096, 64, 1024), DX, F32, 2), (Faer, Columns)),
+            ((AVX512, (4096, 63, 1024), DX, F32, 2), (Faer, Split::None)),
+            ((AVX512, (4096, 65, 1024), DX, F32, 2), (Faer, Split::None)),
             (
                 (AVX512, (1024, 1024, 1024), DX, F32, 2),
                 (Faer, Split::None),
             ),
             ((AVX512, (256, 2048, 2048), DX, F32, 2), (Faer, Split::None)),
-            ((AVX512, (256, 512, 128), DA, F32, 2), (Gemm, ByRows)),
-            ((AVX512, (512, 512, 1024), DA, F64, 2), (Gemm, ByRows)),
-            ((AVX512, (512, 512, 1025), DA, F64, 2), (Gemm, Split::None)),
+            (
+                (AVX512, (64, 8192, 8192), DX, F32, 2),
+                (FaerColumnBlocks, Columns),
+            ),
+            ((AVX512, (256, 512, 256), DA, F32, 2), (Gemm, ByRows)),
+            ((AVX512, (256, 512, 257), DA, F32, 2), (Gemm, Split::None)),
+            ((AVX512, (256, 512, 256), DA, F64, 2), (Gemm, ByRows)),
+            ((AVX512, (128, 256, 512), XA, F32, 2), (Gemm, Split::None)),
+            ((AVX512, (48, 501, 4096), XA, F32, 16), (Gemm, Split::None)),
+            (
+                (AVX512, (48, 512, 4096), XA, F32, 16),
+                (GemmColumnBlocks, Columns),
+            ),
             // Strided operands take the plain call.
             (
                 (AVX512, (512, 512, 512), (Layout::Strided, Rows), F32, 1),
