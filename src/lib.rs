@@ -3,7 +3,10 @@
 #![warn(missing_docs)]
 
 mod error;
-pub mod errors;
+/// Every shape bug the compiler catches, grouped by kind: the error rustc prints, and the fix.
+pub mod errors {
+    #![doc = include_str!("../docs/errors.md")]
+}
 mod kernel;
 mod matrix;
 mod ops;

@@ -71,8 +71,8 @@ const THREAD_COUNTS: [Threads; 2] = [Threads::Sequential, TWO_THREADS];
 
 /// Sides the random shapes favour: 0 and 1, SIMD widths (4, 8, 16 lanes) and the kernels' tiles
 /// and one either side, and the row thresholds of the dispatch rules within `0..=MAX_SIDE`
-/// (48/49 rows of `X·A`, 64/65 and 256/257 rows of `dY·Aᵀ`, 63/64 destination columns for the
-/// split on two threads, 250 columns per block).
+/// (48/49 rows of `X·A`, 64/65 and 256/257 rows of `dY·Aᵀ`, 31/32 and 63/64 destination columns
+/// for the split on two threads, 250 columns per block).
 const EDGE_SIDES: [usize; 30] = [
     0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 95, 96, 97, 127, 128,
     129, 250, 255, 256, 257,
@@ -509,89 +509,72 @@ const fn at(layout: Layout, i: usize, k: usize, j: usize) -> Threshold {
     }
 }
 
-/// Shapes on both sides of every threshold of the dispatch policy, as `at(layout, I, K, J)`: the
-/// left operand `I×K`, the right `K×J`, the destination `I×J`; for the kernel `m = I`, `n = J`,
-/// depth `k = K` (so in `Xᵀ·dY` the batch is `K`: `x` is stored `K×I`, `dy` `K×J`). Each row runs
-/// in f32 and f64, on one thread and on two, as `matmul`, then `matmul_into` accumulating onto
-/// that result, then overwriting the sum. Rows marked "(present policy)" straddle a rule of
-/// `src/kernel/policy.rs` as it read before the dispatch rewrite; should the rewrite drop the
-/// rule, the row still checks a product of that shape. Each comment names the side of the
-/// boundary its row is on. Products this large are checked at sampled entries.
+/// Shapes on both sides of every threshold of the dispatch policy (`src/kernel/policy.rs`), as
+/// `at(layout, I, K, J)`: the left operand `I×K`, the right `K×J`, the destination `I×J`; for the
+/// kernel `m = I`, `n = J`, depth `k = K` (so in `Xᵀ·dY` the batch is `K`: `x` is stored `K×I`,
+/// `dy` `K×J`). Each row runs in f32 and f64, on one thread and on two, as `matmul`, then
+/// `matmul_into` accumulating onto that result, then overwriting the sum. Each comment names the
+/// rule and the side of its boundary the row is on. Products this large are checked at sampled
+/// entries.
 #[rustfmt::skip]
-const THRESHOLDS: [Threshold; 55] = [
-    // Below 2^21 multiply-adds every product is one plain gemm call.
+const THRESHOLDS: [Threshold; 42] = [
+    // small: below 2^21 multiply-adds every product is one plain gemm call.
     at(XTimesA, 128, 128, 128),    // exactly 2^21: planned
     at(XTimesA, 127, 128, 128),    // 2^21 − 2^14: plain gemm
     at(DyTimesAt, 128, 128, 128),  // exactly 2^21: planned
     at(DyTimesAt, 128, 127, 128),  // 2^21 − 2^14: plain gemm
     at(XtTimesDy, 128, 128, 128),  // exactly 2^21: planned
     at(XtTimesDy, 128, 128, 127),  // 2^21 − 2^14: plain gemm
-    // X·A with few rows (m ≤ 48) and a wide destination (n > 500): gemm in column blocks.
+    // xa-few-rows: X·A with m ≤ 48 and n > 500, gemm in blocks of 250 columns (on two threads
+    // split by columns too).
     at(XTimesA, 48, 128, 501),     // m = 48, n = 501: few rows
     at(XTimesA, 49, 128, 501),     // m = 49: one row too many
     at(XTimesA, 48, 128, 500),     // n = 500: one column too few
-    // (present policy) f32 X·A on one thread with 49..=256 rows: gemm in blocks of 128 columns.
-    at(XTimesA, 256, 128, 128),    // m = 256: the last in blocks
-    at(XTimesA, 257, 128, 128),    // m = 257: one gemm call
-    // dY·Aᵀ with m ≤ 64 rows and depth k ≥ 16·m: gemm's kernel not turned around.
+    at(XTimesA, 32, 2048, 4500),   // few rows past 2^28 multiply-adds: still split on two threads
+    // dx-faer: f32 dY·Aᵀ in faer's panel-wide blocks up to 256 rows, one faer call beyond; f64
+    // in blocks up to 512 rows, gemm beyond.
+    at(DyTimesAt, 256, 128, 128),  // m = 256: f32 blocks
+    at(DyTimesAt, 257, 128, 128),  // m = 257: f32 one call
+    at(DyTimesAt, 512, 128, 128),  // m = 512: f64 blocks
+    at(DyTimesAt, 513, 128, 128),  // m = 513: f64 gemm
+    // dx-direct: dY·Aᵀ (f64, or without AVX-512) with m ≤ 64 and depth k ≥ 16·m, gemm's kernel
+    // not turned around.
     at(DyTimesAt, 16, 256, 520),   // m = 16, k = 16·m: deep enough
     at(DyTimesAt, 16, 255, 520),   // m = 16, k = 16·m − 1 (520 columns keep it above 2^21)
     at(DyTimesAt, 64, 1024, 64),   // m = 64, k = 16·m: the most rows, deep enough
     at(DyTimesAt, 64, 1023, 64),   // m = 64, k = 16·m − 1
     at(DyTimesAt, 65, 1040, 64),   // m = 65, k = 16·m: one row too many
-    // dY·Aᵀ on one thread with m ≤ 256 rows: faer's kernel in column blocks.
-    at(DyTimesAt, 256, 128, 128),  // m = 256: blocks
-    at(DyTimesAt, 257, 128, 128),  // m = 257: past them (in f64 on non-AMD cores)
-    // (present policy) dY·Aᵀ on one thread up to 512 rows: faer's blocks in f32 (f64 on AMD).
-    at(DyTimesAt, 512, 128, 128),  // m = 512: blocks
-    at(DyTimesAt, 513, 128, 128),  // m = 513: past them
-    // (present policy) f32 dY·Aᵀ on one thread, 513..=1024 rows: faer's blocks if n ≥ 768.
-    at(DyTimesAt, 1024, 64, 768),  // m = 1024, n = 768: blocks
-    at(DyTimesAt, 1024, 64, 767),  // n = 767: one column too few
-    at(DyTimesAt, 1025, 64, 768),  // m = 1025: one row too many
-    // Xᵀ·dY on one thread, depth k ≤ 48, destination ≥ 2^23 elements (32 MiB of f32): faer's
-    // kernel on cache-line-aligned rows.
-    at(XtTimesDy, 3000, 32, 3000), // k = 32, 9·10^6 elements (34 MiB of f32): aligned
-    at(XtTimesDy, 2048, 48, 4096), // k = 48, exactly 2^23 elements: aligned
-    at(XtTimesDy, 2048, 49, 4096), // k = 49: one step too deep
-    at(XtTimesDy, 2048, 48, 4095), // 2^23 − 2048 elements: too small
-    // (present policy) f32 Xᵀ·dY on one thread, ≤ 2^17 destination elements and depth ≤ 2048:
-    // gemm in column blocks.
-    at(XtTimesDy, 256, 128, 512),  // exactly 2^17 elements: blocks
-    at(XtTimesDy, 256, 128, 513),  // 2^17 + 256 elements: one call
-    at(XtTimesDy, 256, 2048, 512), // k = 2048: blocks
-    at(XtTimesDy, 256, 2049, 512), // k = 2049: one call
-    // On two threads, X·A and dY·Aᵀ split by columns up to 2^28 multiply-adds.
-    at(XTimesA, 640, 640, 640),    // 2^28 − 6.3·10^6: split
-    at(XTimesA, 640, 640, 656),    // 2^28 + 2^18 (still split by the present wide rule)
-    at(XTimesA, 1024, 256, 1024),  // exactly 2^28: split
-    at(XTimesA, 1024, 256, 1025),  // 2^28 + 2^18 and k = 256 < 512: gemm's own threads
-    at(DyTimesAt, 640, 640, 640),  // 2^28 − 6.3·10^6
-    at(DyTimesAt, 640, 640, 656),  // 2^28 + 2^18
-    at(XtTimesDy, 640, 640, 640),  // 2^28 − 6.3·10^6
-    at(XtTimesDy, 640, 640, 656),  // 2^28 + 2^18
-    // (present policy) X·A on two threads up to 2^30 with k ≥ 512 and n ≥ 256 per thread: split
-    // in wide blocks; beyond, gemm's threads (faer's on AMD).
-    at(XTimesA, 1024, 1024, 1024), // exactly 2^30: split
-    at(XTimesA, 1024, 1024, 1025), // 2^30 + 2^20: not split
-    // (present policy) Xᵀ·dY on two threads split by rows if k > 64 and ≤ 2^25 multiply-adds.
+    // da-thin: Xᵀ·dY at most 48 deep (64 on two threads, with at least 256 rows a thread) whose
+    // destination is larger than the last-level cache (32 MiB here): rows aligned to cache
+    // lines.
+    at(XtTimesDy, 3000, 32, 3000), // k = 32, 34 MiB of f32: aligned
+    at(XtTimesDy, 2048, 48, 4096), // k = 48, 32 MiB of f32 (not larger), 64 MiB of f64
+    at(XtTimesDy, 3000, 48, 3000), // k = 48: aligned
+    at(XtTimesDy, 3000, 49, 3000), // k = 49: too deep on one thread, thin on two
+    at(XtTimesDy, 3000, 64, 3000), // k = 64: thin on two threads
+    at(XtTimesDy, 3000, 65, 3000), // k = 65: too deep on two threads
+    at(XtTimesDy, 511, 32, 20000), // m = 511: too few rows for two threads' blocks
+    at(XtTimesDy, 512, 32, 20000), // m = 512: two blocks of 256 rows
+    // split: on two threads, dY·Aᵀ by columns up to 2^28 multiply-adds, or at any size with
+    // m ≤ 64; Xᵀ·dY deeper than 64 by rows up to 2^25.
+    at(DyTimesAt, 640, 640, 640),  // 2^28 − 6.3·10^6: split
+    at(DyTimesAt, 640, 640, 656),  // 2^28 + 2^18: faer's own threads
+    at(DyTimesAt, 64, 1024, 4400), // m = 64, past 2^28: split
+    at(DyTimesAt, 65, 1024, 4100), // m = 65, past 2^28: faer's own threads
     at(XtTimesDy, 512, 64, 512),   // k = 64: thin, not by rows
     at(XtTimesDy, 512, 65, 512),   // k = 65: by rows
     at(XtTimesDy, 256, 512, 256),  // exactly 2^25: by rows
     at(XtTimesDy, 256, 513, 256),  // 2^25 + 2^16: gemm's threads
-    // (present policy) thin Xᵀ·dY on two threads, m ≥ 512, k ≤ 32, ≥ 2^19 elements: aligned
-    // row blocks.
-    at(XtTimesDy, 512, 32, 1024),  // m = 512, k = 32, 2^19 elements: row blocks
-    at(XtTimesDy, 512, 33, 1024),  // k = 33: too deep
-    at(XtTimesDy, 511, 32, 1026),  // m = 511: too few rows
-    at(XtTimesDy, 512, 32, 1023),  // 2^19 − 512 elements: too small
-    // On two threads the column split needs n ≥ 2·16·threads = 64 destination columns.
-    at(XTimesA, 256, 256, 63),     // n = 63: no split
-    at(XTimesA, 256, 256, 64),     // n = 64: split
-    at(DyTimesAt, 256, 256, 63),   // n = 63: no split
+    // split: each thread's block of columns starts on its own cache line, which needs
+    // n ≥ 2·threads·(a line of elements): 64 columns of f32, 32 of f64, on two threads.
+    at(DyTimesAt, 256, 256, 63),   // n = 63: f32 not split, f64 split
     at(DyTimesAt, 256, 256, 64),   // n = 64: split
-    at(XtTimesDy, 256, 256, 63),   // n = 63: no split
-    at(XtTimesDy, 256, 256, 64),   // n = 64: split
+    at(DyTimesAt, 256, 256, 31),   // n = 31: not split
+    at(DyTimesAt, 256, 256, 32),   // n = 32: f64 split
+    // X·A and Xᵀ·dY of the same sizes: not split (gemm's own threads).
+    at(XTimesA, 256, 256, 64),
+    at(XtTimesDy, 256, 256, 64),
+    at(XTimesA, 640, 640, 640),
 ];
 
 /// The plain product of a `layout`: `x.matmul(&a)`, `dy.matmul(a.t())` or `x.t().matmul(&dy)`.
