@@ -97,32 +97,8 @@ pub fn assert_product_at<'a, T: Scalar, V: IntoView<'a, T>>(
     a: &Dense,
     entries: impl IntoIterator<Item = (usize, usize)>,
 ) {
-    let got = got.into_view();
-    assert_eq!(
-        (got.rows(), got.cols()),
-        (x.rows, a.cols),
-        "the product of a {}×{} and a {}×{} matrix has the wrong shape",
-        x.rows,
-        x.cols,
-        a.rows,
-        a.cols
-    );
-    let n = x.cols;
-    for (i, j) in entries {
-        let (want, abs_sum) = reference_entry(x, a, i, j);
-        let value = got.get(i, j).expect("entry inside the product").to_f64();
-        let tol = dot_tolerance(n, eps::<T>(), abs_sum);
-        assert!(
-            (value - want).abs() <= tol,
-            "{} product {}×{} · {}×{}: entry ({i}, {j}) is {value:e}, reference {want:e}, \
-             error {:e} exceeds tolerance {tol:e}",
-            T::NAME,
-            x.rows,
-            x.cols,
-            a.rows,
-            a.cols,
-            (value - want).abs()
-        );
+    if let Err(e) = product_error_at(got, x, a, entries) {
+        panic!("{e}");
     }
 }
 
