@@ -2,7 +2,7 @@
 //! and against faer, matrixmultiply, ndarray and nalgebra, all measured in one run.
 //!
 //! ```text
-//! cargo run --release -p shapegrad-bench               # full: every size, about 16 minutes
+//! cargo run --release -p shapegrad-bench               # full: every size, about 22 minutes on the 2-core Zen 4
 //! cargo run --release -p shapegrad-bench -- --quick    # under a minute: no 2048³, 3+ repetitions
 //! ```
 //!
