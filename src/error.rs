@@ -41,6 +41,17 @@ pub enum ShapeError {
         /// Columns asked for.
         cols: usize,
     },
+    /// A strided view would reach past the end of its buffer.
+    Strides {
+        /// Shape of the view, `(rows, cols)`.
+        shape: (usize, usize),
+        /// Distance in elements between consecutive rows and between consecutive columns.
+        strides: (usize, usize),
+        /// The number of elements the view needs: one past its last element's offset.
+        needed: usize,
+        /// The buffer's length.
+        len: usize,
+    },
     /// The inner dimensions of a product differ at run time (one of them is [`Dyn`](crate::Dyn)).
     Inner {
         /// Shape of the left operand, `(rows, cols)`.
@@ -84,6 +95,17 @@ impl fmt::Display for ShapeError {
                 f,
                 "a {rows}×{cols} matrix is too large: its elements need more than isize::MAX \
                  bytes, the most one allocation can hold"
+            ),
+            ShapeError::Strides {
+                shape,
+                strides,
+                needed,
+                len,
+            } => write!(
+                f,
+                "a {}×{} view with strides ({}, {}) needs a buffer of at least {needed} elements, \
+                 but the buffer has {len}",
+                shape.0, shape.1, strides.0, strides.1
             ),
             ShapeError::Inner { lhs, rhs } => {
                 write!(

@@ -578,3 +578,32 @@ fn check_thin_weight_gradient_on_two_threads<T: Scalar>() {
     let y = with_threads(two, || xt.t().matmul(&a));
     assert_product_at(&y, &Dense::of(&x), &Dense::of(&a), sample_entries(i, j));
 }
+
+/// Views of any strides, built with `try_from_strided`, multiply like the matrices they show:
+/// every other row and column of a larger buffer (neither stride 1), a column-major buffer, and
+/// a row repeated by a zero stride, as either operand, against the f64 reference.
+#[test]
+fn strided_views_multiply_like_the_matrices_they_show() {
+    fn check<T: Scalar>() {
+        let big: Matrix<Dyn, Dyn, T> = dyn_signed(40, 70, 11);
+        let buf = big.as_slice();
+        // 20×35: rows 0, 2, 4, … and columns 0, 2, 4, … of the 40×70 matrix.
+        let sparse = MatRef::try_from_strided(Dyn(20), Dyn(35), 140, 2, buf).unwrap();
+        // 35×20 column-major: element (i, j) at i + 35·j.
+        let col_major = MatRef::try_from_strided(Dyn(35), Dyn(20), 1, 35, buf).unwrap();
+        // 35×20 whose every row is the buffer's first 20 elements.
+        let repeated = MatRef::try_from_strided(Dyn(35), Dyn(20), 0, 1, buf).unwrap();
+        for rhs in [col_major, repeated] {
+            let y = sparse.matmul(rhs);
+            assert_product(&y, &Dense::of(sparse), &Dense::of(rhs));
+            let y = rhs.t().matmul(sparse.t());
+            assert_product(&y, &Dense::of(rhs.t()), &Dense::of(sparse.t()));
+        }
+    }
+    for threads in [Threads::Sequential, Threads::Fixed(2.try_into().unwrap())] {
+        with_threads(threads, || {
+            check::<f32>();
+            check::<f64>();
+        });
+    }
+}

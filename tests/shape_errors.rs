@@ -583,6 +583,7 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
     vec![
         Matrix::<C2, C3>::try_from_vec(vec![0.0; 5]).unwrap_err(),
         Matrix::<Dyn, Dyn>::try_from_vec_with(Dyn(usize::MAX), Dyn(2), Vec::new()).unwrap_err(),
+        MatRef::<Dyn, Dyn>::try_from_strided(Dyn(2), Dyn(3), 1, 3, &[0.0; 6]).unwrap_err(),
         dyn_ones(2, 3).try_matmul(&dyn_ones(4, 5)).unwrap_err(),
         dyn_ones(2, 3)
             .try_matmul_into(&dyn_ones(3, 4), &mut out, Write::Overwrite)
@@ -597,6 +598,7 @@ fn variant(err: &ShapeError) -> &'static str {
     match err {
         ShapeError::Length { .. } => "Length",
         ShapeError::TooLarge { .. } => "TooLarge",
+        ShapeError::Strides { .. } => "Strides",
         ShapeError::Inner { .. } => "Inner",
         ShapeError::Mismatch { .. } => "Mismatch",
         ShapeError::Dim { .. } => "Dim",
@@ -607,7 +609,10 @@ fn variant(err: &ShapeError) -> &'static str {
 fn debug_of_every_variant_is_its_display() {
     let errors = one_error_of_each_variant();
     let names: Vec<_> = errors.iter().map(variant).collect();
-    assert_eq!(names, ["Length", "TooLarge", "Inner", "Mismatch", "Dim"]);
+    assert_eq!(
+        names,
+        ["Length", "TooLarge", "Strides", "Inner", "Mismatch", "Dim"]
+    );
     for err in &errors {
         assert_eq!(format!("{err:?}"), err.to_string(), "{}", variant(err));
         assert_eq!(format!("{err:#?}"), err.to_string(), "{}", variant(err));
@@ -742,4 +747,53 @@ fn inner_error_mentions_a_transpose_exactly_when_one_would_agree() {
             "{case}"
         );
     }
+}
+
+// Strided views: any layout that stays inside its buffer, and an error naming the shape, the
+// strides, the length needed and the length given for one that does not.
+
+#[test]
+fn a_strided_view_reads_any_layout_inside_its_buffer() {
+    let buf: Vec<f32> = (0..12).map(|v| v as f32).collect();
+    // Every other row of a 4×3 row-major matrix: a 2×3 view with row stride 6.
+    let v = MatRef::try_from_strided(Dyn(2), Dyn(3), 6, 1, &buf).unwrap();
+    assert_eq!(v.to_matrix().as_slice(), &[0.0, 1.0, 2.0, 6.0, 7.0, 8.0]);
+    // Column-major 3×4 (the whole buffer), its last element at offset 2 + 3·3 = 11.
+    let v = MatRef::try_from_strided(Dyn(3), Dyn(4), 1, 3, &buf).unwrap();
+    assert_eq!(v.get(2, 3), Some(11.0));
+    // A zero stride repeats one row; an empty view fits an empty buffer.
+    let v = MatRef::try_from_strided(Dyn(3), Dyn(2), 0, 1, &buf[..2]).unwrap();
+    assert_eq!(v.to_matrix().as_slice(), &[0.0, 1.0, 0.0, 1.0, 0.0, 1.0]);
+    assert!(MatRef::<Dyn, Dyn>::try_from_strided(Dyn(0), Dyn(5), 9, 9, &[]).is_ok());
+}
+
+#[test]
+fn a_strided_view_past_its_buffer_is_an_error_naming_what_it_needs() {
+    let buf = [0.0f32; 11];
+    let err = MatRef::<Dyn, Dyn>::try_from_strided(Dyn(3), Dyn(4), 1, 3, &buf).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Strides {
+            shape: (3, 4),
+            strides: (1, 3),
+            needed: 12,
+            len: 11
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "a 3×4 view with strides (1, 3) needs a buffer of at least 12 elements, but the buffer \
+         has 11"
+    );
+    // An offset that overflows usize is the same error, not a panic.
+    let err =
+        MatRef::<Dyn, Dyn>::try_from_strided(Dyn(3), Dyn(1), usize::MAX, 1, &buf).unwrap_err();
+    assert!(matches!(
+        err,
+        ShapeError::Strides {
+            needed: usize::MAX,
+            len: 11,
+            ..
+        }
+    ));
 }

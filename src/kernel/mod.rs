@@ -59,10 +59,9 @@ pub(crate) fn gemm<T: Scalar>(
     // The bounds argument, which the `SAFETY` comments below and in `Operands` rely on: every
     // plan reads `lhs` at offsets i·rs + p·cs for i < m, p < k, `rhs` at p·rs + j·cs for p < k,
     // j < n, and writes `dst` at i·n + j, for i < m, j < n. `MatRef`'s invariant (established by
-    // its only constructors, `row_major` and `t`, and kept by `erase`, `try_with_rows`,
-    // `with_rows`, `with_cols` and `with_elems`, which check that sizes and lengths do not
-    // change) is that
-    // every such offset of a non-empty view is inside its slice; `dst.len() == m·n` was asserted
+    // its only constructors, `row_major`, `try_from_strided` (which checks it) and `t`, and kept
+    // by `erase`, `try_with_rows`, `with_rows`, `with_cols` and `with_elems`, which check that
+    // sizes and lengths do not change) is that every such offset of a non-empty view is inside its slice; `dst.len() == m·n` was asserted
     // above, with m, n, k > 0. `dst` is a `&mut` borrow, so it aliases neither operand, and the
     // three borrows outlive every use of the pointers below. The element type is `f32` or `f64`
     // (`Scalar` is sealed).

@@ -55,6 +55,63 @@ impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
         Ok(Self::row_major(data, rows, cols))
     }
 
+    /// A view of `data` as a `rows × cols` matrix whose element `(i, j)` is
+    /// `data[i · row_stride + j · col_stride]`: any layout, such as a column-major buffer
+    /// (`row_stride = 1`, `col_stride = rows`) or every other row of a larger matrix.
+    ///
+    /// # Errors
+    /// [`ShapeError::Strides`](crate::ShapeError::Strides) when the view would reach past the end
+    /// of `data` (or its last offset overflows `usize`); an empty view fits any buffer.
+    ///
+    /// ```
+    /// use shapegrad::{Const, MatRef};
+    /// // A 2×3 matrix stored column by column.
+    /// let col_major = [1.0f32, 4.0, 2.0, 5.0, 3.0, 6.0];
+    /// let v = MatRef::try_from_strided(Const::<2>, Const::<3>, 1, 2, &col_major).unwrap();
+    /// assert_eq!(v.get(0, 2), Some(3.0));
+    /// assert_eq!(v.to_matrix().as_slice(), &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    ///
+    /// let err = MatRef::try_from_strided(Const::<2>, Const::<3>, 1, 3, &col_major).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "a 2×3 view with strides (1, 3) needs a buffer of at least 8 elements, but the buffer has 6"
+    /// );
+    /// ```
+    pub fn try_from_strided(
+        rows: R,
+        cols: C,
+        row_stride: usize,
+        col_stride: usize,
+        data: &'a [T],
+    ) -> Result<Self, crate::ShapeError> {
+        let (r, c) = (rows.size(), cols.size());
+        if r > 0 && c > 0 {
+            let needed = (r - 1)
+                .checked_mul(row_stride)
+                .and_then(|a| {
+                    (c - 1)
+                        .checked_mul(col_stride)
+                        .and_then(|b| a.checked_add(b))
+                })
+                .and_then(|last| last.checked_add(1));
+            if needed.is_none_or(|n| n > data.len()) {
+                return Err(crate::ShapeError::Strides {
+                    shape: (r, c),
+                    strides: (row_stride, col_stride),
+                    needed: needed.unwrap_or(usize::MAX),
+                    len: data.len(),
+                });
+            }
+        }
+        Ok(MatRef {
+            data,
+            rows,
+            cols,
+            row_stride,
+            col_stride,
+        })
+    }
+
     /// A row-major view of a buffer of exactly `rows × cols` elements.
     ///
     /// This is where the invariant the kernel's `unsafe` call rests on is established, so it is
