@@ -7,6 +7,7 @@ mod error;
 pub mod errors {
     #![doc = include_str!("../docs/errors.md")]
 }
+mod interop;
 mod kernel;
 mod matrix;
 mod ops;
@@ -16,6 +17,8 @@ pub mod shape;
 mod threads;
 
 pub use error::ShapeError;
+#[cfg(feature = "nalgebra")]
+pub use interop::nalgebra::{FromNalgebraDim, ToNalgebraDim};
 pub use matrix::{MatRef, Matrix};
 pub use ops::matmul::{Grads, MatMul, Write};
 pub use scalar::Scalar;
