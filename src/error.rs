@@ -77,6 +77,39 @@ pub enum ShapeError {
         /// The size that was given.
         given: usize,
     },
+    /// A strided view (from another crate, such as an ndarray view) steps backwards through memory
+    /// along an axis it moves along; a [`MatRef`](crate::MatRef)'s strides are unsigned.
+    NegativeStride {
+        /// Shape of the view, `(rows, cols)`.
+        shape: (usize, usize),
+        /// The view's strides, in elements, as it gave them.
+        strides: (isize, isize),
+    },
+    /// A strided view from another crate does not fill one contiguous block of memory (it skips
+    /// elements, or repeats them with a zero stride), so that crate lends no slice covering it,
+    /// which a [`MatRef`](crate::MatRef) needs.
+    NotContiguous {
+        /// Shape of the view, `(rows, cols)`.
+        shape: (usize, usize),
+        /// The view's strides, in elements.
+        strides: (usize, usize),
+    },
+    /// A strided view from another crate does not lie inside the buffer it was given with.
+    OutsideBuffer {
+        /// Shape of the view, `(rows, cols)`.
+        shape: (usize, usize),
+        /// The view's strides, in elements.
+        strides: (usize, usize),
+        /// The buffer's length, in elements.
+        len: usize,
+    },
+    /// ndarray cannot hold an array of this shape: the product of its nonzero axis lengths exceeds
+    /// `isize::MAX` (an empty matrix with an axis that long, or a view repeating its elements
+    /// through zero strides).
+    TooLargeForNdarray {
+        /// The shape, `(rows, cols)`.
+        shape: (usize, usize),
+    },
 }
 
 impl fmt::Display for ShapeError {
@@ -157,6 +190,36 @@ impl fmt::Display for ShapeError {
             } => write!(
                 f,
                 "{axis}: the dimension type fixes the size at {expected}, but {given} was given"
+            ),
+            ShapeError::NegativeStride { shape, strides } => write!(
+                f,
+                "a {}×{} view with strides ({}, {}) runs backwards through memory, which a MatRef \
+                 cannot: copy it with `.as_standard_layout()` and view the copy",
+                shape.0, shape.1, strides.0, strides.1
+            ),
+            ShapeError::NotContiguous { shape, strides } => write!(
+                f,
+                "a {}×{} view with strides ({}, {}) is not one contiguous block of memory, so it \
+                 comes with no slice for a MatRef to borrow: pass the slice of the array it was \
+                 cut from to `MatRef::try_from_ndarray_in`, or copy it with \
+                 `.as_standard_layout()`",
+                shape.0, shape.1, strides.0, strides.1
+            ),
+            ShapeError::OutsideBuffer {
+                shape,
+                strides,
+                len,
+            } => write!(
+                f,
+                "a {}×{} view with strides ({}, {}) does not lie inside the buffer of {len} \
+                 elements given with it: pass the slice of the array the view was cut from",
+                shape.0, shape.1, strides.0, strides.1
+            ),
+            ShapeError::TooLargeForNdarray { shape } => write!(
+                f,
+                "ndarray cannot hold a {}×{} array: it needs the product of the nonzero axis \
+                 lengths to be at most isize::MAX",
+                shape.0, shape.1
             ),
         }
     }

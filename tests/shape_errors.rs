@@ -577,10 +577,12 @@ mod lying_agree {
 
 // `Debug` reads as `Display`, so that `unwrap()` and `{:?}` print the message.
 
-/// One error of every variant, each reached through the public API.
+/// One error of every variant, each reached through the public API. The variants for data from
+/// another crate are reached only through that crate's feature.
 fn one_error_of_each_variant() -> Vec<ShapeError> {
     let mut out = dyn_ones(3, 4);
-    vec![
+    #[allow(unused_mut)] // without the interop features
+    let mut errors = vec![
         Matrix::<C2, C3>::try_from_vec(vec![0.0; 5]).unwrap_err(),
         Matrix::<Dyn, Dyn>::try_from_vec_with(Dyn(usize::MAX), Dyn(2), Vec::new()).unwrap_err(),
         MatRef::<Dyn, Dyn>::try_from_strided(Dyn(2), Dyn(3), 1, 3, &[0.0; 6]).unwrap_err(),
@@ -589,7 +591,36 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
             .try_matmul_into(&dyn_ones(3, 4), &mut out, Write::Overwrite)
             .unwrap_err(),
         dyn_ones(2, 3).try_into_dims::<C3, C3>().unwrap_err(),
-    ]
+    ];
+    #[cfg(feature = "ndarray")]
+    {
+        use ndarray::{Array2, s};
+        let a = Array2::<f32>::zeros((3, 4));
+        let other = Array2::<f32>::zeros((3, 4));
+        errors.extend([
+            MatRef::try_from_ndarray(a.slice(s![..;-1, ..])).unwrap_err(),
+            MatRef::try_from_ndarray(a.slice(s![.., ..;2])).unwrap_err(),
+            MatRef::try_from_ndarray_in(other.view(), a.as_slice().unwrap()).unwrap_err(),
+            Matrix::<Dyn, Dyn>::zeros_with(Dyn(0), Dyn(usize::MAX))
+                .try_as_ndarray()
+                .unwrap_err(),
+        ]);
+    }
+    errors
+}
+
+/// The variants [`one_error_of_each_variant`] returns, in order.
+fn every_variant() -> Vec<&'static str> {
+    #[allow(unused_mut)] // without the interop features
+    let mut names = vec!["Length", "TooLarge", "Strides", "Inner", "Mismatch", "Dim"];
+    #[cfg(feature = "ndarray")]
+    names.extend([
+        "NegativeStride",
+        "NotContiguous",
+        "OutsideBuffer",
+        "TooLargeForNdarray",
+    ]);
+    names
 }
 
 /// The variant's name. No wildcard arm: a new variant does not compile here until it is added to
@@ -602,6 +633,10 @@ fn variant(err: &ShapeError) -> &'static str {
         ShapeError::Inner { .. } => "Inner",
         ShapeError::Mismatch { .. } => "Mismatch",
         ShapeError::Dim { .. } => "Dim",
+        ShapeError::NegativeStride { .. } => "NegativeStride",
+        ShapeError::NotContiguous { .. } => "NotContiguous",
+        ShapeError::OutsideBuffer { .. } => "OutsideBuffer",
+        ShapeError::TooLargeForNdarray { .. } => "TooLargeForNdarray",
     }
 }
 
@@ -609,10 +644,7 @@ fn variant(err: &ShapeError) -> &'static str {
 fn debug_of_every_variant_is_its_display() {
     let errors = one_error_of_each_variant();
     let names: Vec<_> = errors.iter().map(variant).collect();
-    assert_eq!(
-        names,
-        ["Length", "TooLarge", "Strides", "Inner", "Mismatch", "Dim"]
-    );
+    assert_eq!(names, every_variant());
     for err in &errors {
         assert_eq!(format!("{err:?}"), err.to_string(), "{}", variant(err));
         assert_eq!(format!("{err:#?}"), err.to_string(), "{}", variant(err));
