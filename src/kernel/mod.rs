@@ -585,16 +585,7 @@ mod tests {
             unsafe { run(op, schedule) };
             assert_closed_form(dst, (m, n, k));
         }
-        let plans = [
-            Plan::Gemm,
-            Plan::GemmDirect,
-            Plan::GemmColumnBlocks,
-            Plan::GemmAligned,
-            Plan::Faer,
-            Plan::FaerAligned,
-            Plan::FaerColumnBlocks,
-        ];
-        for plan in plans {
+        for plan in Plan::ALL {
             for split in [Split::Columns, Split::Rows, Split::RowBlocks] {
                 let schedule = Schedule { plan, split };
                 // Two blocks of columns, the second narrower; two blocks of rows; row blocks of
@@ -665,15 +656,7 @@ mod tests {
                 }
             }
         }
-        for plan_ in [
-            Plan::Gemm,
-            Plan::GemmDirect,
-            Plan::GemmColumnBlocks,
-            Plan::GemmAligned,
-            Plan::Faer,
-            Plan::FaerAligned,
-            Plan::FaerColumnBlocks,
-        ] {
+        for plan_ in Plan::ALL {
             for (lt, rt) in [(false, false), (false, true), (true, false), (true, true)] {
                 check::<f32>(plan_, (19, 23, 17), lt, rt);
                 check::<f64>(plan_, (19, 23, 17), lt, rt);

@@ -44,6 +44,20 @@ pub(crate) enum Plan {
     FaerColumnBlocks,
 }
 
+#[cfg(test)]
+impl Plan {
+    /// Every plan, for tests that run each one.
+    pub(crate) const ALL: [Plan; 7] = [
+        Plan::Gemm,
+        Plan::GemmDirect,
+        Plan::GemmColumnBlocks,
+        Plan::GemmAligned,
+        Plan::Faer,
+        Plan::FaerAligned,
+        Plan::FaerColumnBlocks,
+    ];
+}
+
 /// A [`Plan`], and how the destination is divided among threads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Schedule {
@@ -121,6 +135,8 @@ pub(crate) struct Machine {
     pub(crate) avx512: bool,
     /// The size of the last-level cache, as gemm detects it.
     pub(crate) llc_bytes: usize,
+    /// The bytes in a cache line, as gemm detects it (64 where it cannot tell).
+    pub(crate) line_bytes: usize,
 }
 
 impl Machine {
@@ -134,16 +150,17 @@ impl Machine {
                 .map(|c| c.cache_bytes)
                 .max()
                 .unwrap_or(0),
+            line_bytes: match gemm_common::cache::CACHE_INFO[0].cache_line_bytes {
+                0 => 64,
+                n => n,
+            },
         })
     }
 }
 
-/// The bytes in a cache line, as gemm detects it (64 where it cannot tell).
+/// The bytes in a cache line on this machine ([`Machine::line_bytes`]).
 pub(crate) fn cache_line() -> usize {
-    match gemm_common::cache::CACHE_INFO[0].cache_line_bytes {
-        0 => 64,
-        n => n,
-    }
+    Machine::this().line_bytes
 }
 
 pub(crate) fn is_f64<T: Scalar>() -> bool {
@@ -178,7 +195,7 @@ pub(crate) fn plan(
     let elem = if f64 { 8 } else { 4 };
     // `split`, by columns: each thread's block starts on its own cache line. A product with few
     // rows is split at any size, since the kernel's pool has no row panels to share out.
-    let wide = threads > 1 && n >= 2 * threads * (cache_line() / elem);
+    let wide = threads > 1 && n >= 2 * threads * (machine.line_bytes / elem);
     let few_rows = m <= DIRECT_MAX_ROWS;
     match layouts {
         (Layout::Rows, Layout::Rows) if m <= FEW_ROWS && n > 2 * FEW_ROWS_BLOCK => match threads {
@@ -242,10 +259,12 @@ mod tests {
     const AVX512: Machine = Machine {
         avx512: true,
         llc_bytes: 32 << 20,
+        line_bytes: 64,
     };
     const PORTABLE: Machine = Machine {
         avx512: false,
         llc_bytes: 32 << 20,
+        line_bytes: 64,
     };
     const XA: (Layout, Layout) = (Rows, Rows);
     const DX: (Layout, Layout) = (Rows, Cols);
