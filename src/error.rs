@@ -77,6 +77,16 @@ pub enum ShapeError {
         /// The size that was given.
         given: usize,
     },
+    /// A [runtime dimension](crate::shape::runtime) met a size other than the one it is bound to:
+    /// a second binding, a conversion, or data with another number of rows or columns.
+    Bound {
+        /// The dimension's name, as declared with `dim!(Name = dyn)`.
+        dim: &'static str,
+        /// The size it is bound to.
+        bound: usize,
+        /// The size that was given.
+        given: usize,
+    },
     /// A strided view (from another crate, such as an ndarray view) steps backwards through memory
     /// along an axis it moves along; a [`MatRef`](crate::MatRef)'s strides are unsigned.
     NegativeStride {
@@ -190,6 +200,10 @@ impl fmt::Display for ShapeError {
             } => write!(
                 f,
                 "{axis}: the dimension type fixes the size at {expected}, but {given} was given"
+            ),
+            ShapeError::Bound { dim, bound, given } => write!(
+                f,
+                "the runtime dimension `{dim}` is bound to {bound}, but {given} was given"
             ),
             ShapeError::NegativeStride { shape, strides } => write!(
                 f,

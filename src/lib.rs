@@ -23,7 +23,8 @@ pub use matrix::{MatRef, Matrix};
 pub use ops::matmul::{Grads, MatMul, Write};
 pub use scalar::Scalar;
 pub use shape::{
-    Agree, Const, Dim, Dyn, InnerDims, IntoView, LiteralRows, RhsFor, SameElem, StaticDim,
+    Agree, Const, Dim, Dyn, InnerDims, IntoView, KnownDim, LiteralRows, RhsFor, RuntimeDim,
+    SameElem, StaticDim,
 };
 pub use threads::{
     AUTO_PARALLEL_MIN_MULADDS, Threads, current_threads, set_default_threads, with_threads,

@@ -498,3 +498,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_runtime_dim_binds_on_first_read_and_checks_every_later_one() {
+    shapegrad::dim!(Rows = dyn);
+    let five = r#"{"rows":5,"cols":2,"data":[0,1,2,3,4,5,6,7,8,9]}"#;
+    let m: Matrix<Rows, Const<2>> = serde_json::from_str(five).unwrap();
+    assert_eq!(m.dims().0, Rows::bind(5).unwrap());
+    let seven = r#"{"rows":7,"cols":2,"data":[0,1,2,3,4,5,6,7,8,9,10,11,12,13]}"#;
+    let err = serde_json::from_str::<Matrix<Rows, Const<2>>>(seven).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("expected a 5×2 matrix (the type's shape), but the data is a 7×2 matrix"),
+        "{err}"
+    );
+}

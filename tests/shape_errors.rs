@@ -591,6 +591,10 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
             .try_matmul_into(&dyn_ones(3, 4), &mut out, Write::Overwrite)
             .unwrap_err(),
         dyn_ones(2, 3).try_into_dims::<C3, C3>().unwrap_err(),
+        {
+            shapegrad::dim!(Width = dyn);
+            Width::bind(1).and_then(|_| Width::bind(2)).unwrap_err()
+        },
     ];
     #[cfg(feature = "ndarray")]
     {
@@ -612,7 +616,9 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
 /// The variants [`one_error_of_each_variant`] returns, in order.
 fn every_variant() -> Vec<&'static str> {
     #[allow(unused_mut)] // without the interop features
-    let mut names = vec!["Length", "TooLarge", "Strides", "Inner", "Mismatch", "Dim"];
+    let mut names = vec![
+        "Length", "TooLarge", "Strides", "Inner", "Mismatch", "Dim", "Bound",
+    ];
     #[cfg(feature = "ndarray")]
     names.extend([
         "NegativeStride",
@@ -633,6 +639,7 @@ fn variant(err: &ShapeError) -> &'static str {
         ShapeError::Inner { .. } => "Inner",
         ShapeError::Mismatch { .. } => "Mismatch",
         ShapeError::Dim { .. } => "Dim",
+        ShapeError::Bound { .. } => "Bound",
         ShapeError::NegativeStride { .. } => "NegativeStride",
         ShapeError::NotContiguous { .. } => "NotContiguous",
         ShapeError::OutsideBuffer { .. } => "OutsideBuffer",

@@ -30,7 +30,10 @@ fn dims_for<R: Dim, C: Dim>(
         (Some(r), Some(c)) => Ok((r, c)),
         _ => Err(ShapeError::Mismatch {
             op,
-            expected: (R::FIXED.unwrap_or(rows), C::FIXED.unwrap_or(cols)),
+            expected: (
+                R::type_size().unwrap_or(rows),
+                C::type_size().unwrap_or(cols),
+            ),
             given: (rows, cols),
         }),
     }

@@ -208,9 +208,12 @@ impl<R: Dim, C: Dim> fmt::Display for WrongShape<R, C> {
         let (rows, cols) = (self.rows, self.cols);
         // A `Dyn` dimension takes the data's size, so the expected shape is the one the type
         // would accept given the data.
-        let expected = (R::FIXED.unwrap_or(rows), C::FIXED.unwrap_or(cols));
+        let expected = (
+            R::type_size().unwrap_or(rows),
+            C::type_size().unwrap_or(cols),
+        );
         write!(f, "expected a {}×{} matrix ", expected.0, expected.1)?;
-        match (R::FIXED, C::FIXED) {
+        match (R::type_size(), C::type_size()) {
             (Some(_), Some(_)) | (None, None) => f.write_str("(the type's shape)")?,
             (None, Some(c)) => write!(
                 f,

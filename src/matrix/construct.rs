@@ -241,8 +241,39 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// let err = Matrix::<Dyn, Dyn>::try_from_vec_with(Dyn(2), Dyn(2), vec![1.0; 3]).unwrap_err();
     /// assert_eq!(err.to_string(), "a 2×2 matrix needs 4 elements, but 3 were given");
     /// ```
+    ///
+    /// When one dimension is a [runtime dimension](crate::shape::runtime) and the buffer holds a
+    /// whole number of rows (or columns) of the other, the error is [`ShapeError::Bound`], naming
+    /// that dimension, its bound size and the size the data has:
+    ///
+    /// ```
+    /// use shapegrad::{dim, Matrix};
+    /// dim!(Samples = dyn, Features = 2);
+    /// let samples = Samples::bind(3).unwrap();
+    /// let err = Matrix::<Samples, Features>::try_from_vec_with(samples, Features, vec![0.0; 8])
+    ///     .unwrap_err();
+    /// assert_eq!(err.to_string(), "the runtime dimension `Samples` is bound to 3, but 4 was given");
+    /// ```
     pub fn try_from_vec_with(rows: R, cols: C, data: Vec<T>) -> Result<Self, ShapeError> {
-        check_len(rows.size(), cols.size(), data.len())?;
+        let (r, c) = (rows.size(), cols.size());
+        check_len(r, c, data.len()).map_err(|e| {
+            let whole = |other: usize| {
+                (other > 0 && data.len().is_multiple_of(other)).then(|| data.len() / other)
+            };
+            match (R::RUNTIME_NAME, C::RUNTIME_NAME) {
+                (Some(dim), None) if let Some(given) = whole(c) => ShapeError::Bound {
+                    dim,
+                    bound: r,
+                    given,
+                },
+                (None, Some(dim)) if let Some(given) = whole(r) => ShapeError::Bound {
+                    dim,
+                    bound: c,
+                    given,
+                },
+                _ => e,
+            }
+        })?;
         Ok(Self::from_vec_unchecked(rows, cols, data))
     }
 

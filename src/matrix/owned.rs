@@ -143,10 +143,18 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 
 /// Converts a dimension value to another dimension type of the same size.
 pub(crate) fn retype<D: Dim, D2: Dim>(d: D, axis: &'static str) -> Result<D2, ShapeError> {
-    D2::from_size(d.size()).ok_or(ShapeError::Dim {
-        axis,
-        expected: D2::FIXED.unwrap_or(d.size()),
-        given: d.size(),
+    let given = d.size();
+    D2::from_size(given).ok_or_else(|| match D2::RUNTIME_NAME {
+        Some(dim) => ShapeError::Bound {
+            dim,
+            bound: D2::type_size().unwrap_or(given),
+            given,
+        },
+        None => ShapeError::Dim {
+            axis,
+            expected: D2::FIXED.unwrap_or(given),
+            given,
+        },
     })
 }
 

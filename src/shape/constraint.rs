@@ -9,7 +9,7 @@
 //! - [`SameElem`]: two operands hold one element type;
 //! - [`LiteralRows`]: a literal's rows have the number of rows the row dimension says.
 
-use crate::{Dim, Dyn, MatRef, Matrix, Scalar, StaticDim};
+use crate::{Dim, Dyn, KnownDim, MatRef, Matrix, Scalar, StaticDim};
 
 /// A row dimension that [`Matrix::from_rows`](crate::Matrix::from_rows) can read from its rows:
 /// a [`StaticDim`], whose rows come as an array of exactly its size, or [`Dyn`], whose rows come
@@ -49,8 +49,9 @@ impl LiteralRows for Dyn {
 /// The check every product makes: `InnerDims: Agree<K, R>` holds when the left operand's columns
 /// `K` and the right operand's rows `R` may meet.
 ///
-/// This is the one place shape agreement is decided. It holds when `K` and `R` are the same type,
-/// and when one of them is [`Dyn`]: then the sizes are compared at run time.
+/// This is the one place shape agreement is decided. It holds when `K` and `R` are the same type
+/// (static, or a [runtime dimension](crate::shape::runtime), whose one binding makes its sizes
+/// agree), and when one of them is [`Dyn`]: then the sizes are compared at run time.
 ///
 /// The check has a `Self` type of the library's own, [`InnerDims`], so that a failed check is
 /// reported in words that name both dimensions and nothing else.
@@ -108,7 +109,7 @@ impl<D: Dim> Agree<D, D> for InnerDims {
 }
 
 #[diagnostic::do_not_recommend]
-impl<D: StaticDim> Agree<D, Dyn> for InnerDims {
+impl<D: KnownDim> Agree<D, Dyn> for InnerDims {
     type Checked<E: Dim> = E;
     #[inline]
     fn checked<E: Dim>(e: E) -> E {
@@ -117,7 +118,7 @@ impl<D: StaticDim> Agree<D, Dyn> for InnerDims {
 }
 
 #[diagnostic::do_not_recommend]
-impl<D: StaticDim> Agree<Dyn, D> for InnerDims {
+impl<D: KnownDim> Agree<Dyn, D> for InnerDims {
     type Checked<E: Dim> = E;
     #[inline]
     fn checked<E: Dim>(e: E) -> E {

@@ -13,6 +13,9 @@
 //! in a product. Pick one per dimension; [`Matrix::try_into_dims`](crate::Matrix::try_into_dims)
 //! converts between them, checked at run time.
 //!
+//! A fourth kind, the runtime dimension (`dim!(pub Samples = dyn);`), is named like a static
+//! one but has its size bound once at run time: see [`runtime`](super::runtime).
+//!
 //! Whether two dimensions may meet in a product is decided in one place:
 //! [`Agree`](crate::Agree), in [`constraint`](super::constraint).
 
@@ -26,8 +29,12 @@ use typenum::{Bit, UInt, UTerm, Unsigned};
 /// Static dimensions are zero-sized; [`Dyn`] holds a `usize`. Implement it through
 /// [`dim!`](crate::dim!) rather than by hand.
 pub trait Dim: Copy + Debug + Send + Sync + 'static {
-    /// The size the type fixes, or `None` for [`Dyn`].
+    /// The size the type fixes at compile time, or `None` for [`Dyn`] and runtime dimensions.
     const FIXED: Option<usize>;
+
+    /// The name of a [runtime dimension](crate::shape::runtime) (`dim!(Name = dyn)`), for error
+    /// messages; `None` for every other dimension.
+    const RUNTIME_NAME: Option<&'static str> = None;
 
     /// The size this dimension stands for.
     fn size(self) -> usize;
@@ -41,13 +48,20 @@ pub trait Dim: Copy + Debug + Send + Sync + 'static {
     /// assert_eq!(Dyn::from_size(4), Some(Dyn(4)));
     /// ```
     fn from_size(n: usize) -> Option<Self>;
+
+    /// The size the type fixes now: [`FIXED`](Self::FIXED) for a static dimension, the binding
+    /// of a [runtime dimension](crate::shape::runtime), `None` for [`Dyn`] or a runtime
+    /// dimension not bound yet.
+    fn type_size() -> Option<usize> {
+        Self::FIXED
+    }
 }
 
 /// A dimension whose size is part of its type.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a static dimension: its size is not part of its type",
     label = "this reads the size from the type, and `{Self}` has none",
-    note = "for a `Dyn` dimension, use the `_with` constructor, which takes the sizes as values: `zeros_with(Dyn(n), Const)`"
+    note = "for a `Dyn` or runtime dimension, use the `_with` constructor, which takes the sizes as values: `zeros_with(Dyn(n), Const)`"
 )]
 ///
 /// `Array<T>` is the array type with exactly `SIZE` elements, which makes matrix literals checked
@@ -144,7 +158,8 @@ where
     type Array<T> = GenericArray<T, Self>;
 }
 
-/// Declares named dimensions: zero-sized types with a fixed size and a name of their own.
+/// Declares named dimensions: types with a name of their own and a size fixed either in the
+/// type (`Name = 128`) or once at run time (`Name = dyn`).
 ///
 /// Two named dimensions are different types even when their sizes agree, so `Matrix<In, Out>`
 /// and `Matrix<Out, In>` never mix up, even for a square layer.
@@ -161,31 +176,109 @@ where
 /// assert_eq!((y.rows(), y.cols()), (4, 3));
 /// assert_eq!(In.size(), Out.size()); // same size, different types
 /// ```
+///
+/// `Name = dyn` declares a [runtime dimension](crate::shape::runtime): its size is bound once,
+/// by `Name::bind(n)` or by converting a [`Dyn`] matrix into it, and from then on it is checked
+/// by the compiler like a static one. Its values exist only once it is bound, so a constructor
+/// takes its size from a value, as for `Dyn`:
+///
+/// ```
+/// use shapegrad::{dim, Matrix};
+///
+/// dim!(Samples = dyn, Features = 8);
+///
+/// let n = 100; // read from a file
+/// let samples = Samples::bind(n).unwrap();
+/// let x = Matrix::<Samples, Features>::zeros_with(samples, Features);
+/// assert_eq!(x.rows(), 100);
+/// ```
 #[macro_export]
 macro_rules! dim {
-    ($($vis:vis $name:ident = $size:literal),+ $(,)?) => {
-        $(
-            #[doc = concat!("Named dimension `", stringify!($name), "` of size ", stringify!($size), ".")]
-            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-            $vis struct $name;
+    () => {};
+    ($vis:vis $name:ident = dyn $(, $($rest:tt)*)?) => {
+        #[doc = concat!("Runtime dimension `", stringify!($name), "`: its size is bound once, at run time.")]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        $vis struct $name($crate::shape::runtime::Bound<$name>);
 
-            impl $crate::Dim for $name {
-                const FIXED: ::core::option::Option<usize> = ::core::option::Option::Some($size);
-                #[inline]
-                fn size(self) -> usize {
-                    $size
-                }
-                #[inline]
-                fn from_size(n: usize) -> ::core::option::Option<Self> {
-                    (n == $size).then_some($name)
-                }
+        impl $name {
+            #[doc = concat!("Binds `", stringify!($name), "` to `size`, or checks `size` against its binding.")]
+            ///
+            /// # Errors
+            /// [`ShapeError::Bound`]($crate::ShapeError::Bound) when it is bound to another size.
+            #[allow(dead_code)]
+            $vis fn bind(size: usize) -> ::core::result::Result<Self, $crate::ShapeError> {
+                <Self as $crate::shape::runtime::RuntimeDim>::bind(size)
             }
 
-            impl $crate::StaticDim for $name {
-                const SIZE: usize = $size;
-                type Array<T> = [T; $size];
+            #[doc = concat!("`", stringify!($name), "`, if it has been bound.")]
+            #[allow(dead_code, clippy::self_named_constructors)]
+            $vis fn bound() -> ::core::option::Option<Self> {
+                <Self as $crate::shape::runtime::RuntimeDim>::bound()
             }
-        )+
+        }
+
+        impl $crate::shape::runtime::RuntimeDim for $name {
+            const NAME: &'static str = stringify!($name);
+            fn slot() -> &'static $crate::shape::runtime::SizeSlot {
+                static SLOT: $crate::shape::runtime::SizeSlot = $crate::shape::runtime::SizeSlot::new();
+                &SLOT
+            }
+            fn from_bound(bound: $crate::shape::runtime::Bound<Self>) -> Self {
+                $name(bound)
+            }
+        }
+
+        impl $crate::shape::runtime::KnownDim for $name {}
+
+        impl $crate::Dim for $name {
+            const FIXED: ::core::option::Option<usize> = ::core::option::Option::None;
+            const RUNTIME_NAME: ::core::option::Option<&'static str> =
+                ::core::option::Option::Some(stringify!($name));
+            #[inline]
+            fn size(self) -> usize {
+                self.0.size()
+            }
+            #[inline]
+            fn from_size(n: usize) -> ::core::option::Option<Self> {
+                $crate::shape::runtime::from_size(n)
+            }
+            fn type_size() -> ::core::option::Option<usize> {
+                <Self as $crate::shape::runtime::RuntimeDim>::bound().map($crate::Dim::size)
+            }
+        }
+
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.0).finish()
+            }
+        }
+
+        $crate::dim!($($($rest)*)?);
+    };
+    ($vis:vis $name:ident = $size:literal $(, $($rest:tt)*)?) => {
+        #[doc = concat!("Named dimension `", stringify!($name), "` of size ", stringify!($size), ".")]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        $vis struct $name;
+
+        impl $crate::Dim for $name {
+            const FIXED: ::core::option::Option<usize> = ::core::option::Option::Some($size);
+            #[inline]
+            fn size(self) -> usize {
+                $size
+            }
+            #[inline]
+            fn from_size(n: usize) -> ::core::option::Option<Self> {
+                (n == $size).then_some($name)
+            }
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl $crate::StaticDim for $name {
+            const SIZE: usize = $size;
+            type Array<T> = [T; $size];
+        }
+
+        $crate::dim!($($($rest)*)?);
     };
 }
 
