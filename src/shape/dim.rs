@@ -39,7 +39,9 @@ pub trait Dim: Copy + Debug + Send + Sync + 'static {
     /// The size this dimension stands for.
     fn size(self) -> usize;
 
-    /// The dimension of size `n`, or `None` when `Self` is static and fixes another size.
+    /// The dimension of size `n`, or `None` when `Self` is static and fixes another size, or is a
+    /// [runtime dimension](crate::shape::runtime) bound to another size (an unbound one is bound
+    /// to `n` here).
     ///
     /// ```
     /// use shapegrad::{Const, Dim, Dyn};
