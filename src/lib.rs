@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 mod error;
+pub mod gradcheck;
 /// Every shape bug the compiler catches, grouped by kind: the error rustc prints, and the fix.
 pub mod errors {
     #![doc = include_str!("../docs/errors.md")]
@@ -21,6 +22,7 @@ pub use error::ShapeError;
 pub use interop::nalgebra::{FromNalgebraDim, ToNalgebraDim};
 pub use matrix::{MatRef, Matrix};
 pub use ops::matmul::{Grads, MatMul, Write};
+pub use ops::unary::Unary;
 pub use scalar::Scalar;
 pub use shape::{
     Agree, Const, Dim, Dyn, InnerDims, IntoView, KnownDim, LiteralRows, RhsFor, RuntimeDim,

@@ -3,8 +3,15 @@
 //! - [`matmul`](self::matmul): products (`matmul`, `*`, `_into` with [`Write`](crate::Write)) and
 //!   [`MatMul`](crate::MatMul), whose backward is written with the same typed products;
 //! - `elementwise`: `+`, `-`, a scalar factor, `map`, the broadcast of a bias row;
-//! - `reduce`: sums over all elements, over rows and over columns.
+//! - `reduce`: sums over all elements, over rows and over columns;
+//! - `unary`: element-wise functions ([`Unary`](crate::Unary): activations, exp, ln, sqrt,
+//!   square), each with its derivative and a typed backward.
+//!
+//! A backward is a function of typed matrices, generic over their dimensions, so that its body is
+//! checked once for every shape: a gradient of the wrong shape, or a dropped transpose, does not
+//! compile. The autodiff graph calls the same functions.
 
 mod elementwise;
 pub(crate) mod matmul;
 mod reduce;
+pub(crate) mod unary;
