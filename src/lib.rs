@@ -4,6 +4,7 @@
 
 mod error;
 pub mod gradcheck;
+pub mod graph;
 /// Every shape bug the compiler catches, grouped by kind: the error rustc prints, and the fix.
 pub mod errors {
     #![doc = include_str!("../docs/errors.md")]
@@ -31,6 +32,12 @@ pub use shape::{
 pub use threads::{
     AUTO_PARALLEL_MIN_MULADDS, Threads, current_threads, set_default_threads, with_threads,
 };
+
+/// Makes a fresh brand for a [`graph::Graph`]: `make_guard!(guard); let g = tape.graph(guard);`.
+///
+/// From the `generativity` crate: each use creates a lifetime no other use can unify with, so
+/// handles of two graphs never mix.
+pub use generativity::make_guard;
 
 /// typenum, re-exported so its dimensions (`shapegrad::typenum::U128`) match shapegrad's version.
 pub use typenum;

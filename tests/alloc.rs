@@ -10,7 +10,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use shapegrad::{Grads, MatMul, Matrix, Threads, Write, dim, with_threads};
+use shapegrad::graph::Tape;
+use shapegrad::{Const, Grads, MatMul, Matrix, Threads, Write, dim, make_guard, with_threads};
 
 const MAX_LOG: usize = 64;
 
@@ -226,6 +227,60 @@ fn a_training_step_with_reused_buffers_allocates_only_what_its_products_do() {
         };
         let mut y = Some(step(y));
         let got = allocations(|| y = y.take().map(&mut step));
+        assert_eq!(got, products);
+    });
+}
+
+dim!(Batch = 64, Pixels = 64, Hidden = 128, Classes = 10);
+
+/// The parameters and data of a W1-sized network (64 → 128 → 10, batch 64).
+struct Mlp {
+    x: Matrix<Batch, Pixels>,
+    w1: Matrix<Pixels, Hidden>,
+    b1: Matrix<Const<1>, Hidden>,
+    w2: Matrix<Hidden, Classes>,
+}
+
+/// One step of `mean((relu(x·w1 + b1)·w2)²)` on `tape`, returning a gradient element so the
+/// step's work is used.
+fn graph_step(tape: &mut Tape<f32>, m: &Mlp) -> f32 {
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let (w1, b1, w2) = (g.param(&m.w1), g.param(&m.b1), g.param(&m.w2));
+    let h = g.relu(g.add_row(g.matmul(g.input(&m.x), w1), b1));
+    let loss = g.mean(g.square(g.matmul(h, w2)));
+    let grads = g.backward(loss);
+    grads.get(w1).get(0, 0).unwrap_or(0.0) + grads.get(w2).get(0, 0).unwrap_or(0.0)
+}
+
+#[test]
+fn a_graph_step_after_the_first_allocates_only_what_its_products_do() {
+    with_threads(Threads::Sequential, || {
+        let m = Mlp {
+            x: Matrix::rand(1),
+            w1: Matrix::rand(2),
+            b1: Matrix::rand(3),
+            w2: Matrix::rand(4),
+        };
+        let mut tape = Tape::new();
+        graph_step(&mut tape, &m);
+        graph_step(&mut tape, &m);
+        let got = allocations(|| graph_step(&mut tape, &m));
+
+        // The same products into buffers: forward x·w1 and h·w2, backward dh = dy·w2ᵀ,
+        // dw2 = hᵀ·dy and dw1 = xᵀ·dh (no dx: x is an input).
+        let mut h = Matrix::<Batch, Hidden>::zeros();
+        let mut y = Matrix::<Batch, Classes>::zeros();
+        let mut dh = Matrix::<Batch, Hidden>::zeros();
+        let mut dw1 = Matrix::<Pixels, Hidden>::zeros();
+        let mut dw2 = Matrix::<Hidden, Classes>::zeros();
+        let products = allocations(|| {
+            m.x.matmul_into(&m.w1, &mut h, Write::Overwrite);
+            h.matmul_into(&m.w2, &mut y, Write::Overwrite);
+            y.matmul_into(m.w2.t(), &mut dh, Write::Accumulate);
+            h.t().matmul_into(&y, &mut dw2, Write::Accumulate);
+            m.x.t().matmul_into(&dh, &mut dw1, Write::Accumulate);
+        });
         assert_eq!(got, products);
     });
 }

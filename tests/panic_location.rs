@@ -514,3 +514,41 @@ fn backward_into_checks_both_buffers_before_writing_either() {
         "dX was written"
     );
 }
+
+#[test]
+fn graph_ops_with_dyn_sizes_that_disagree_panic_at_the_callers_line() {
+    use shapegrad::graph::Tape;
+    use shapegrad::make_guard;
+    let (a, b) = (ones(2, 3), ones(4, 1));
+    let row1 = Matrix::<Const<1>, Dyn>::filled_with(Const, Dyn(5), 1.0);
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let (av, bv, r1) = (g.input(&a), g.input(&b), g.input(&row1));
+    check(
+        case!(g.matmul(av, bv)),
+        &ShapeError::Inner {
+            lhs: (2, 3),
+            rhs: (4, 1),
+        }
+        .to_string(),
+    );
+    check(
+        case!(g.add(av, bv)),
+        &ShapeError::Mismatch {
+            op: "add: both operands must have one shape",
+            expected: (2, 3),
+            given: (4, 1),
+        }
+        .to_string(),
+    );
+    check(
+        case!(g.add_row(av, r1)),
+        &ShapeError::Mismatch {
+            op: "add_row: the row must have the matrix's columns",
+            expected: (1, 3),
+            given: (1, 5),
+        }
+        .to_string(),
+    );
+}

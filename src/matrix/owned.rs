@@ -4,6 +4,7 @@
 
 use core::ops::Index;
 
+use crate::error::OrPanic;
 use crate::{Dim, Dyn, MatRef, Scalar, ShapeError};
 
 /// An owned `R × C` matrix of `T` (`f32` unless said otherwise), stored row-major on the heap.
@@ -138,6 +139,25 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         let rows = retype(self.rows, "rows")?;
         let cols = retype(self.cols, "columns")?;
         Ok(Matrix::from_vec_unchecked(rows, cols, self.data))
+    }
+}
+
+impl<T: Scalar> Matrix<Dyn, Dyn, T> {
+    /// Reuses this buffer as an `rows × cols` matrix, allocating only when it must grow: the
+    /// autodiff tape keeps one such buffer per node across training steps. With `zero`, every
+    /// element is 0 afterwards; without, the elements are left for the caller to overwrite.
+    ///
+    /// # Panics
+    /// When `rows × cols` overflows `usize` ([`ShapeError::TooLarge`]).
+    #[track_caller]
+    pub(crate) fn reuse_as(&mut self, rows: usize, cols: usize, zero: bool) {
+        let n = super::construct::element_count(rows, cols).or_panic();
+        if zero {
+            self.data.clear();
+        }
+        self.data.resize(n, T::ZERO);
+        self.rows = Dyn(rows);
+        self.cols = Dyn(cols);
     }
 }
 

@@ -187,7 +187,7 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     pub fn backward_x_into(&self, dy: &Matrix<I, J, T>, dx: &mut Matrix<I, K, T>, write: Write) {
         self.check_dy(dy);
         self.check_dx(dx);
-        dy.matmul_into(self.a.t(), dx, write);
+        dx_into(self.a, dy, dx, write);
     }
 
     /// `da = Xᵀ · dY` (or `da += …` with [`Write::Accumulate`]) into an existing buffer.
@@ -198,7 +198,7 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
     pub fn backward_a_into(&self, dy: &Matrix<I, J, T>, da: &mut Matrix<K, J, T>, write: Write) {
         self.check_dy(dy);
         self.check_da(da);
-        self.x.t().matmul_into(dy, da, write);
+        da_into(self.x, dy, da, write);
     }
 
     #[track_caller]
@@ -230,6 +230,30 @@ impl<'a, I: Dim, K: Dim, J: Dim, T: Scalar> MatMul<'a, I, K, J, T> {
             (da.rows(), da.cols()),
         );
     }
+}
+
+/// `dx = dY · Aᵀ` (or `+=`): the gradient of a product's left operand. Generic over the
+/// dimensions, so its body is checked for every shape; [`MatMul`] and the autodiff graph both
+/// call it.
+#[track_caller]
+pub(crate) fn dx_into<I: Dim, K: Dim, J: Dim, T: Scalar>(
+    a: MatRef<'_, K, J, T>,
+    dy: &Matrix<I, J, T>,
+    dx: &mut Matrix<I, K, T>,
+    write: Write,
+) {
+    dy.matmul_into(a.t(), dx, write);
+}
+
+/// `da = Xᵀ · dY` (or `+=`): the gradient of a product's right operand; see [`dx_into`].
+#[track_caller]
+pub(crate) fn da_into<I: Dim, K: Dim, J: Dim, T: Scalar>(
+    x: MatRef<'_, I, K, T>,
+    dy: &Matrix<I, J, T>,
+    da: &mut Matrix<K, J, T>,
+    write: Write,
+) {
+    x.t().matmul_into(dy, da, write);
 }
 
 /// Panics at the caller's line with a [`ShapeError::Mismatch`] when `given` is not `expected`.

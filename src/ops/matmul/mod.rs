@@ -9,6 +9,7 @@ use core::ops::Mul;
 mod backward;
 
 pub use backward::{Grads, MatMul};
+pub(crate) use backward::{da_into, dx_into};
 
 use crate::error::OrPanic;
 use crate::{Agree, Dim, InnerDims, IntoView, MatRef, Matrix, RhsFor, Scalar, ShapeError, kernel};

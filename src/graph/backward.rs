@@ -1,0 +1,130 @@
+//! The backward pass: from a scalar loss back to every node, each op's gradient by its op
+//! family's typed backward, into [`Grads`].
+
+use core::marker::PhantomData;
+
+use super::tape::{Op, Tape};
+use super::{Graph, Id, Var, recycle, value_view};
+use crate::ops::matmul::{da_into, dx_into};
+use crate::{Const, Dim, MatRef, Scalar, Write};
+
+/// The gradients of a step: [`get`](Self::get) gives the gradient of the loss with respect to
+/// any [`Var`] of the graph, with the `Var`'s own type.
+///
+/// A parameter the loss does not depend on has a gradient of zeros; a value used several times
+/// has the sum of its uses' gradients.
+pub struct Grads<'id, 't, T: Scalar = f32> {
+    tape: &'t Tape<T>,
+    brand: PhantomData<Id<'id>>,
+}
+
+impl<'id, T: Scalar> Grads<'id, '_, T> {
+    /// `dl/dv`, with `v`'s type: a `Var<R, C>` has an `R × C` gradient.
+    pub fn get<R: Dim, C: Dim>(&self, v: Var<'id, R, C>) -> MatRef<'_, R, C, T> {
+        self.tape.grads[v.index]
+            .view()
+            .with_rows(v.rows)
+            .with_cols(v.cols)
+    }
+}
+
+impl<'id, 't, T: Scalar> Graph<'id, 't, '_, T> {
+    /// The gradients of `loss` with respect to every value of the graph.
+    ///
+    /// Consumes the graph, which ends its borrow of the parameters: they can be updated while the
+    /// returned [`Grads`] are read. The tape stays borrowed until the `Grads` are dropped.
+    pub fn backward(mut self, loss: Var<'id, Const<1>, Const<1>>) -> Grads<'id, 't, T> {
+        let leaves = core::mem::take(self.leaves.get_mut());
+        let tape = self
+            .tape
+            .get_mut()
+            .take()
+            .expect("the tape stays in the graph until backward");
+        run(tape, &leaves, loss.index);
+        tape.spare_leaves = recycle(leaves);
+        Grads {
+            tape,
+            brand: PhantomData,
+        }
+    }
+}
+
+/// Sets every node's gradient to zero, the loss's to one, and walks the nodes from the loss
+/// back, adding each op's contribution to its operands' gradients.
+fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
+    for i in 0..tape.nodes.len() {
+        let node = tape.nodes[i];
+        Tape::slot(&mut tape.grads, i).reuse_as(node.rows, node.cols, true);
+    }
+    let Tape {
+        nodes,
+        values,
+        grads,
+        ..
+    } = tape;
+    grads[loss].as_mut_slice()[0] = T::ONE;
+    for i in (0..=loss).rev() {
+        let node = nodes[i];
+        if !node.needs_grad {
+            continue;
+        }
+        let (before, rest) = grads.split_at_mut(i);
+        let dy = &rest[0];
+        let wants = |j: usize| nodes[j].needs_grad;
+        match node.op {
+            Op::Leaf { .. } => {}
+            Op::MatMul { x, a } => {
+                let xv = value_view(nodes, values, leaves, x);
+                let av = value_view(nodes, values, leaves, a);
+                if wants(x) {
+                    dx_into(av, dy, &mut before[x], Write::Accumulate);
+                }
+                if wants(a) {
+                    da_into(xv, dy, &mut before[a], Write::Accumulate);
+                }
+            }
+            Op::Unary { f, x } => {
+                if wants(x) {
+                    f.try_backward_into(
+                        &values[x],
+                        &values[i],
+                        dy,
+                        &mut before[x],
+                        Write::Accumulate,
+                    )
+                    .expect("a node's value and gradient have the node's shape");
+                }
+            }
+            Op::Add { a, b } => {
+                for operand in [a, b] {
+                    if wants(operand) {
+                        before[operand] += dy;
+                    }
+                }
+            }
+            Op::AddRow { x, row } => {
+                if wants(x) {
+                    before[x] += dy;
+                }
+                if wants(row) {
+                    let db = before[row].as_mut_slice();
+                    if !db.is_empty() {
+                        for dy_row in dy.as_slice().chunks_exact(db.len()) {
+                            db.iter_mut().zip(dy_row).for_each(|(d, &g)| *d += g);
+                        }
+                    }
+                }
+            }
+            Op::Sum { x } | Op::Mean { x } => {
+                if wants(x) {
+                    let dx = before[x].as_mut_slice();
+                    let mut g = dy.as_slice()[0];
+                    if matches!(node.op, Op::Mean { .. }) {
+                        g = g / T::from_usize(dx.len());
+                    }
+                    dx.iter_mut().for_each(|d| *d += g);
+                }
+            }
+        }
+    }
+}

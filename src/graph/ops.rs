@@ -1,0 +1,280 @@
+//! The ops a [`Graph`] records: each computes its value into the tape with the op family's
+//! typed forward (at [`Dyn`] sizes) and records a node for the backward pass.
+
+use super::tape::{Node, Op, Tape};
+use super::{Graph, Var, value_view};
+use crate::error::OrPanic;
+use crate::{Agree, Const, Dim, Dyn, InnerDims, Matrix, Scalar, ShapeError, Unary, Write};
+
+/// The product's dimension `D` once the inner dimensions `K` and `K2` have been checked.
+type Checked<K, K2, D> = <InnerDims as Agree<K, K2>>::Checked<D>;
+
+/// Makes node `i`'s value an owned matrix in the tape: a leaf is copied from its borrowed slice
+/// once per step, the first time an op needs it whole (element-wise ops take `&Matrix`).
+fn make_owned<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], i: usize) {
+    let node = tape.nodes[i];
+    if let Op::Leaf {
+        leaf,
+        copied: false,
+    } = node.op
+    {
+        let buf = Tape::slot(&mut tape.values, i);
+        buf.reuse_as(node.rows, node.cols, false);
+        buf.as_mut_slice().copy_from_slice(leaves[leaf]);
+        tape.nodes[i].op = Op::Leaf { leaf, copied: true };
+    }
+}
+
+/// The nodes recorded so far, their values, and the buffer for the next node's value.
+type Split<'a, T> = (
+    &'a [Node<T>],
+    &'a [Matrix<Dyn, Dyn, T>],
+    &'a mut Matrix<Dyn, Dyn, T>,
+);
+
+/// The buffer for the value of the node about to be recorded (index `tape.nodes.len()`), sized
+/// `rows × cols`, and the values of the nodes before it.
+fn next_value<T: Scalar>(tape: &mut Tape<T>, rows: usize, cols: usize) -> Split<'_, T> {
+    let n = tape.nodes.len();
+    Tape::slot(&mut tape.values, n);
+    let (before, rest) = tape.values.split_at_mut(n);
+    let out = &mut rest[0];
+    out.reuse_as(rows, cols, false);
+    (&tape.nodes, before, out)
+}
+
+impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
+    /// Whether node `i` takes part in the backward pass.
+    fn needs_grad(tape: &Tape<T>, i: usize) -> bool {
+        tape.nodes[i].needs_grad
+    }
+
+    /// The product `x · a`, with the same shape rules as [`Matrix::matmul`]: the inner dimensions
+    /// must agree (`InnerDims: Agree<K, K2>`), and a [`Dyn`] one is compared at run time.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] inner dimension disagrees, at the caller's line.
+    #[track_caller]
+    pub fn matmul<I: Dim, K: Dim, K2: Dim, J: Dim>(
+        &self,
+        x: Var<'id, I, K>,
+        a: Var<'id, K2, J>,
+    ) -> Var<'id, Checked<K, K2, I>, Checked<K, K2, J>>
+    where
+        InnerDims: Agree<K, K2>,
+    {
+        if x.cols() != a.rows() {
+            Err::<(), _>(ShapeError::Inner {
+                lhs: (x.rows(), x.cols()),
+                rhs: (a.rows(), a.cols()),
+            })
+            .or_panic();
+        }
+        let rows = <InnerDims as Agree<K, K2>>::checked(x.rows);
+        let cols = <InnerDims as Agree<K, K2>>::checked(a.cols);
+        self.with_tape(|tape, leaves| {
+            let (nodes, before, out) = next_value(tape, x.rows(), a.cols());
+            let xv = value_view(nodes, before, leaves, x.index);
+            let av = value_view(nodes, before, leaves, a.index);
+            xv.matmul_into(av, out, Write::Overwrite);
+            let node = Node {
+                op: Op::MatMul {
+                    x: x.index,
+                    a: a.index,
+                },
+                rows: x.rows(),
+                cols: a.cols(),
+                needs_grad: Self::needs_grad(tape, x.index) || Self::needs_grad(tape, a.index),
+            };
+            self.push(tape, node, rows, cols)
+        })
+    }
+
+    /// `f` of every element of `x` ([`Unary`]).
+    pub fn unary<R: Dim, C: Dim>(&self, f: Unary<T>, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.with_tape(|tape, leaves| {
+            make_owned(tape, leaves, x.index);
+            let (_, before, out) = next_value(tape, x.rows(), x.cols());
+            before[x.index]
+                .try_unary_into(f, out)
+                .expect("a node's value has the node's shape");
+            let node = Node {
+                op: Op::Unary { f, x: x.index },
+                rows: x.rows(),
+                cols: x.cols(),
+                needs_grad: Self::needs_grad(tape, x.index),
+            };
+            self.push(tape, node, x.rows, x.cols)
+        })
+    }
+
+    /// `max(x, 0)`, element-wise.
+    pub fn relu<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.unary(Unary::Relu, x)
+    }
+
+    /// `x` where positive, `slope · x` elsewhere.
+    pub fn leaky_relu<R: Dim, C: Dim>(&self, x: Var<'id, R, C>, slope: T) -> Var<'id, R, C> {
+        self.unary(Unary::LeakyRelu(slope), x)
+    }
+
+    /// The logistic sigmoid, element-wise.
+    pub fn sigmoid<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.unary(Unary::Sigmoid, x)
+    }
+
+    /// The hyperbolic tangent, element-wise.
+    pub fn tanh<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.unary(Unary::Tanh, x)
+    }
+
+    /// The exact GELU, element-wise.
+    pub fn gelu<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.unary(Unary::Gelu, x)
+    }
+
+    /// `e^x`, element-wise.
+    pub fn exp<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.unary(Unary::Exp, x)
+    }
+
+    /// The natural logarithm, element-wise.
+    pub fn ln<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.unary(Unary::Ln, x)
+    }
+
+    /// The square root, element-wise.
+    pub fn sqrt<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.unary(Unary::Sqrt, x)
+    }
+
+    /// The square, element-wise.
+    pub fn square<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.unary(Unary::Square, x)
+    }
+
+    /// `a + b`, element-wise; both have one type.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] size disagrees, at the caller's line.
+    #[track_caller]
+    pub fn add<R: Dim, C: Dim>(&self, a: Var<'id, R, C>, b: Var<'id, R, C>) -> Var<'id, R, C> {
+        if (a.rows(), a.cols()) != (b.rows(), b.cols()) {
+            Err::<(), _>(ShapeError::Mismatch {
+                op: "add: both operands must have one shape",
+                expected: (a.rows(), a.cols()),
+                given: (b.rows(), b.cols()),
+            })
+            .or_panic();
+        }
+        self.with_tape(|tape, leaves| {
+            make_owned(tape, leaves, a.index);
+            make_owned(tape, leaves, b.index);
+            let (_, before, out) = next_value(tape, a.rows(), a.cols());
+            let terms = before[a.index]
+                .as_slice()
+                .iter()
+                .zip(before[b.index].as_slice());
+            for (o, (&x, &y)) in out.as_mut_slice().iter_mut().zip(terms) {
+                *o = x + y;
+            }
+            let node = Node {
+                op: Op::Add {
+                    a: a.index,
+                    b: b.index,
+                },
+                rows: a.rows(),
+                cols: a.cols(),
+                needs_grad: Self::needs_grad(tape, a.index) || Self::needs_grad(tape, b.index),
+            };
+            self.push(tape, node, a.rows, a.cols)
+        })
+    }
+
+    /// `x` with the `1 × C` row `row` added to every row: a bias.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] column count disagrees, at the caller's line.
+    #[track_caller]
+    pub fn add_row<R: Dim, C: Dim>(
+        &self,
+        x: Var<'id, R, C>,
+        row: Var<'id, Const<1>, C>,
+    ) -> Var<'id, R, C> {
+        if x.cols() != row.cols() {
+            Err::<(), _>(ShapeError::Mismatch {
+                op: "add_row: the row must have the matrix's columns",
+                expected: (1, x.cols()),
+                given: (1, row.cols()),
+            })
+            .or_panic();
+        }
+        self.with_tape(|tape, leaves| {
+            make_owned(tape, leaves, x.index);
+            make_owned(tape, leaves, row.index);
+            let (_, before, out) = next_value(tape, x.rows(), x.cols());
+            let (xs, bias) = (before[x.index].as_slice(), before[row.index].as_slice());
+            if !bias.is_empty() {
+                for (o, xr) in out
+                    .as_mut_slice()
+                    .chunks_exact_mut(bias.len())
+                    .zip(xs.chunks_exact(bias.len()))
+                {
+                    for ((o, &v), &b) in o.iter_mut().zip(xr).zip(bias) {
+                        *o = v + b;
+                    }
+                }
+            }
+            let node = Node {
+                op: Op::AddRow {
+                    x: x.index,
+                    row: row.index,
+                },
+                rows: x.rows(),
+                cols: x.cols(),
+                needs_grad: Self::needs_grad(tape, x.index) || Self::needs_grad(tape, row.index),
+            };
+            self.push(tape, node, x.rows, x.cols)
+        })
+    }
+
+    /// The sum of every element: a `1 × 1`, which can be a loss.
+    pub fn sum<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, Const<1>, Const<1>> {
+        self.reduce_all(x, false)
+    }
+
+    /// The mean of every element: a `1 × 1`, which can be a loss. NaN for an empty `x`.
+    pub fn mean<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, Const<1>, Const<1>> {
+        self.reduce_all(x, true)
+    }
+
+    fn reduce_all<R: Dim, C: Dim>(
+        &self,
+        x: Var<'id, R, C>,
+        mean: bool,
+    ) -> Var<'id, Const<1>, Const<1>> {
+        self.with_tape(|tape, leaves| {
+            make_owned(tape, leaves, x.index);
+            let (_, before, out) = next_value(tape, 1, 1);
+            let m = &before[x.index];
+            let sum = m.sum();
+            out.as_mut_slice()[0] = if mean {
+                sum / T::from_usize(m.as_slice().len())
+            } else {
+                sum
+            };
+            let op = if mean {
+                Op::Mean { x: x.index }
+            } else {
+                Op::Sum { x: x.index }
+            };
+            let node = Node {
+                op,
+                rows: 1,
+                cols: 1,
+                needs_grad: Self::needs_grad(tape, x.index),
+            };
+            self.push(tape, node, Const, Const)
+        })
+    }
+}

@@ -1,0 +1,104 @@
+//! [`Tape`]: the storage a graph records into, kept across training steps so that a step after
+//! the first allocates nothing.
+
+use crate::{Dyn, Matrix, Scalar, Unary};
+
+/// The buffers of reverse-mode autodiff, reused from one training step to the next.
+///
+/// A [`Graph`](super::Graph) borrows the tape for one step: it records a node per op, keeps each
+/// node's value and gradient in a buffer of the tape, and leaves them there when it is done. The
+/// next step's node `i` reuses step `i`'s buffers, so once the first step has sized them (a
+/// training loop records the same ops in the same order every step) no step allocates.
+///
+/// ```
+/// use shapegrad::{dim, graph::Tape, make_guard, Matrix};
+/// dim!(B = 4, In = 3, Out = 2);
+///
+/// let mut w = Matrix::<In, Out, f64>::rand(1);
+/// let x = Matrix::<B, In, f64>::rand(2);
+/// let mut tape = Tape::new();
+/// for _step in 0..3 {
+///     make_guard!(guard);
+///     let g = tape.graph(guard);
+///     let (wv, xv) = (g.param(&w), g.input(&x));
+///     let loss = g.mean(g.square(g.matmul(xv, wv)));
+///     let grads = g.backward(loss);
+///     let dw = grads.get(wv).to_matrix();
+///     w -= &(&dw * 0.1);
+/// }
+/// ```
+#[derive(Debug, Default)]
+pub struct Tape<T: Scalar = f32> {
+    /// This step's nodes, in the order they were recorded.
+    pub(super) nodes: Vec<Node<T>>,
+    /// Node `i`'s value (empty for a leaf, whose value is borrowed, until an op needs a copy).
+    pub(super) values: Vec<Matrix<Dyn, Dyn, T>>,
+    /// Node `i`'s gradient, after a backward pass.
+    pub(super) grads: Vec<Matrix<Dyn, Dyn, T>>,
+    /// The capacity of the last graph's list of borrowed leaves, handed to the next graph.
+    pub(super) spare_leaves: Vec<&'static [T]>,
+}
+
+impl<T: Scalar> Tape<T> {
+    /// An empty tape; its buffers grow during the first step.
+    pub fn new() -> Self {
+        Tape {
+            nodes: Vec::new(),
+            values: Vec::new(),
+            grads: Vec::new(),
+            spare_leaves: Vec::new(),
+        }
+    }
+
+    /// The number of nodes the last graph recorded.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the last graph recorded nothing.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// A buffer for node `i`'s value or gradient: the one step `i` of the last graph used, or a
+    /// new one the first time.
+    pub(super) fn slot(
+        buffers: &mut Vec<Matrix<Dyn, Dyn, T>>,
+        i: usize,
+    ) -> &mut Matrix<Dyn, Dyn, T> {
+        while buffers.len() <= i {
+            buffers.push(Matrix::zeros_with(Dyn(0), Dyn(0)));
+        }
+        &mut buffers[i]
+    }
+}
+
+/// One recorded op: what it computed from which nodes, and its shape.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Node<T: Scalar> {
+    pub(super) op: Op<T>,
+    pub(super) rows: usize,
+    pub(super) cols: usize,
+    /// Whether a gradient flows back through this node: it is a parameter, or an op on one.
+    pub(super) needs_grad: bool,
+}
+
+/// The ops a graph records; each names its operands by node index, always lower than its own.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Op<T: Scalar> {
+    /// A parameter or an input: its value is the graph's borrowed leaf `leaf`; `copied` once an
+    /// op needed it as an owned matrix and it was copied into the node's value buffer.
+    Leaf { leaf: usize, copied: bool },
+    /// `x · a`.
+    MatMul { x: usize, a: usize },
+    /// `f(x)`, element-wise.
+    Unary { f: Unary<T>, x: usize },
+    /// `a + b`.
+    Add { a: usize, b: usize },
+    /// `x` plus the `1 × C` row `row` added to every row.
+    AddRow { x: usize, row: usize },
+    /// The sum of every element of `x`, a `1 × 1`.
+    Sum { x: usize },
+    /// The mean of every element of `x`, a `1 × 1`.
+    Mean { x: usize },
+}

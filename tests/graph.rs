@@ -1,0 +1,160 @@
+//! The autodiff graph: its gradients against central differences, values used twice,
+//! parameters the loss does not reach, and a tape reused across steps.
+
+use shapegrad::graph::Tape;
+use shapegrad::{Const, Dim, Dyn, Matrix, dim, gradcheck, make_guard};
+
+dim!(Batch = 5, In = 3, Hidden = 4, Out = 2);
+
+type Params<H> = (
+    Matrix<In, H, f64>,
+    Matrix<Const<1>, H, f64>,
+    Matrix<H, Out, f64>,
+);
+
+/// `mean((tanh(relu(x·w1 + b1)·w2))²)` and its gradients for `(w1, b1, w2)`, through a graph on
+/// `tape`.
+fn mlp<H: Dim>(
+    tape: &mut Tape<f64>,
+    x: &Matrix<Batch, In, f64>,
+    p: &Params<H>,
+) -> (f64, Params<H>) {
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let (w1, b1, w2) = (g.param(&p.0), g.param(&p.1), g.param(&p.2));
+    let h = g.relu(g.add_row(g.matmul(g.input(x), w1), b1));
+    let loss = g.mean(g.square(g.tanh(g.matmul(h, w2))));
+    let value = g.scalar(loss);
+    let grads = g.backward(loss);
+    let d = (
+        grads.get(w1).to_matrix(),
+        grads.get(b1).to_matrix(),
+        grads.get(w2).to_matrix(),
+    );
+    (value, d)
+}
+
+fn params<H: Dim>(hidden: H, seed: u64) -> Params<H> {
+    let signed = |m: Matrix<Dyn, Dyn, f64>| m.map(|v| 2.0 * v - 1.0);
+    (
+        signed(Matrix::rand_with(Dyn(3), Dyn(hidden.size()), seed))
+            .try_into_dims()
+            .unwrap(),
+        signed(Matrix::rand_with(Dyn(1), Dyn(hidden.size()), seed + 1))
+            .try_into_dims()
+            .unwrap(),
+        signed(Matrix::rand_with(Dyn(hidden.size()), Dyn(2), seed + 2))
+            .try_into_dims()
+            .unwrap(),
+    )
+}
+
+#[test]
+fn a_two_layer_network_has_the_gradients_central_differences_give() {
+    let x = Matrix::<Batch, In, f64>::rand(7).map(|v| 2.0 * v - 1.0);
+    let mut tape = Tape::new();
+    for seed in [1, 11, 21] {
+        let p = params(Hidden, seed);
+        let (_, analytic) = mlp(&mut tape, &x, &p);
+        let report = gradcheck::check(&p, &analytic, |p| mlp(&mut Tape::new(), &x, p).0);
+        report.assert_within(gradcheck::tolerance(Batch::SIZE * Out::SIZE));
+
+        // The same network with a `Dyn` hidden size has the same gradients.
+        let pd = params(Dyn(4), seed);
+        let (_, dyn_grads) = mlp(&mut tape, &x, &pd);
+        assert_eq!(dyn_grads.0.as_slice(), analytic.0.as_slice());
+        assert_eq!(dyn_grads.2.as_slice(), analytic.2.as_slice());
+    }
+}
+
+use shapegrad::StaticDim;
+
+#[test]
+fn a_value_used_twice_gets_the_sum_of_both_gradients() {
+    let w = Matrix::<Const<3>, Const<3>, f64>::rand(1);
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let wv = g.param(&w);
+    // l = Σ (w·w + w): dl/dw = 1·wᵀ + wᵀ·1 + 1, through both operands of one product.
+    let loss = g.sum(g.add(g.matmul(wv, wv), wv));
+    let grads = g.backward(loss);
+    let ones = Matrix::<Const<3>, Const<3>, f64>::ones();
+    let want = &(&ones.matmul(w.t()) + &w.t().matmul(&ones)) + &ones;
+    let got = grads.get(wv).to_matrix();
+    for (a, b) in got.as_slice().iter().zip(want.as_slice()) {
+        assert!((a - b).abs() <= 1e-12, "{got:?} vs {want:?}");
+    }
+}
+
+#[test]
+fn a_parameter_the_loss_does_not_reach_has_zero_gradient_of_its_type() {
+    let (a, unused) = (
+        Matrix::<Const<2>, Const<2>, f64>::rand(1),
+        Matrix::<Const<4>, Const<1>, f64>::rand(2),
+    );
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let (av, uv) = (g.param(&a), g.param(&unused));
+    let _ = g.sum(g.exp(uv)); // recorded, but not part of the loss
+    let loss = g.sum(g.square(av));
+    let grads = g.backward(loss);
+    let du: shapegrad::MatRef<Const<4>, Const<1>, f64> = grads.get(uv);
+    assert_eq!(du.to_matrix().as_slice(), &[0.0; 4]);
+    assert_eq!(grads.get(av).to_matrix(), a.map(|v| 2.0 * v));
+}
+
+#[test]
+fn a_reused_tape_gives_the_gradients_a_fresh_one_gives() {
+    let x = Matrix::<Batch, In, f64>::rand(3);
+    let mut tape = Tape::new();
+    let mut p = params(Hidden, 5);
+    for _ in 0..4 {
+        let (_, reused) = mlp(&mut tape, &x, &p);
+        let (_, fresh) = mlp(&mut Tape::new(), &x, &p);
+        assert_eq!(reused, fresh);
+        p.0 -= &(&reused.0 * 0.5);
+        p.1 -= &(&reused.1 * 0.5);
+        p.2 -= &(&reused.2 * 0.5);
+    }
+}
+
+#[test]
+fn parameters_can_be_updated_while_the_gradients_are_read() {
+    let mut w = Matrix::<Const<2>, Const<2>>::ones();
+    let x = Matrix::<Const<3>, Const<2>>::ones();
+    let mut tape = Tape::new();
+    let mut losses = Vec::new();
+    for _ in 0..40 {
+        make_guard!(guard);
+        let g = tape.graph(guard);
+        let wv = g.param(&w);
+        let loss = g.mean(g.square(g.matmul(g.input(&x), wv)));
+        losses.push(g.scalar(loss));
+        let grads = g.backward(loss);
+        // `w` is no longer borrowed by the graph: update it from the gradient in place.
+        let dw = grads.get(wv);
+        for i in 0..2 {
+            for j in 0..2 {
+                *w.get_mut(i, j).unwrap() -= 0.05 * dw.get(i, j).unwrap();
+            }
+        }
+    }
+    assert!(losses[39] < 0.01 * losses[0], "{losses:?}");
+}
+
+#[test]
+#[should_panic(
+    expected = "inner dimensions differ: the left operand is 2×3 and the right operand is 4×1"
+)]
+fn a_dyn_size_that_disagrees_panics_with_the_shapes() {
+    let (a, b) = (
+        Matrix::<Const<2>, Dyn>::zeros_with(Const, Dyn(3)),
+        Matrix::<Dyn, Const<1>>::zeros_with(Dyn(4), Const),
+    );
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let _ = g.matmul(g.input(&a), g.input(&b));
+}
