@@ -87,6 +87,22 @@ pub enum ShapeError {
         /// The size that was given.
         given: usize,
     },
+    /// Class labels for the rows of a matrix of logits are not one per row.
+    Labels {
+        /// The number of rows, each needing a label.
+        rows: usize,
+        /// The number of labels given.
+        given: usize,
+    },
+    /// A class label is not below the number of classes (the logits' columns).
+    Label {
+        /// The row whose label it is.
+        row: usize,
+        /// The label.
+        label: usize,
+        /// The number of classes.
+        classes: usize,
+    },
     /// A strided view (from another crate, such as an ndarray view) steps backwards through memory
     /// along an axis it moves along; a [`MatRef`](crate::MatRef)'s strides are unsigned.
     NegativeStride {
@@ -205,6 +221,29 @@ impl fmt::Display for ShapeError {
                 f,
                 "the runtime dimension `{dim}` is bound to {bound}, but {given} was given"
             ),
+            ShapeError::Labels { rows, given } => write!(
+                f,
+                "{rows} rows of logits need {rows} labels, one per row, but {given} were given"
+            ),
+            ShapeError::Label {
+                row,
+                label,
+                classes,
+            } => match classes {
+                0 => write!(
+                    f,
+                    "label {label} in row {row} is not a class: there are no classes"
+                ),
+                1 => write!(
+                    f,
+                    "label {label} in row {row} is not a class: there is 1 class, 0"
+                ),
+                _ => write!(
+                    f,
+                    "label {label} in row {row} is not a class: there are {classes} classes, 0 to {}",
+                    classes - 1
+                ),
+            },
             ShapeError::NegativeStride { shape, strides } => write!(
                 f,
                 "a {}×{} view with strides ({}, {}) runs backwards through memory, which a MatRef \

@@ -158,3 +158,83 @@ fn a_dyn_size_that_disagrees_panics_with_the_shapes() {
     let g = tape.graph(guard);
     let _ = g.matmul(g.input(&a), g.input(&b));
 }
+
+/// `cross_entropy(tanh(x·w)·v, labels)` through a graph, and its gradients for `(w, v)`.
+#[allow(clippy::type_complexity)]
+fn classifier(
+    x: &Matrix<Batch, In, f64>,
+    labels: &[usize],
+    p: &(Matrix<In, Hidden, f64>, Matrix<Hidden, Out, f64>),
+) -> (f64, (Matrix<In, Hidden, f64>, Matrix<Hidden, Out, f64>)) {
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let (w, v) = (g.param(&p.0), g.param(&p.1));
+    let logits = g.matmul(g.tanh(g.matmul(g.input(x), w)), v);
+    let loss = g.cross_entropy(logits, labels).unwrap();
+    let value = g.scalar(loss);
+    let grads = g.backward(loss);
+    (value, (grads.get(w).to_matrix(), grads.get(v).to_matrix()))
+}
+
+#[test]
+fn losses_in_a_graph_have_the_gradients_central_differences_give() {
+    let x = Matrix::<Batch, In, f64>::rand(1).map(|v| 2.0 * v - 1.0);
+    let p = (
+        Matrix::<In, Hidden, f64>::rand(2).map(|v| 2.0 * v - 1.0),
+        Matrix::<Hidden, Out, f64>::rand(3).map(|v| 2.0 * v - 1.0),
+    );
+    let labels = [0, 1, 1, 0, 1];
+    let (_, analytic) = classifier(&x, &labels, &p);
+    gradcheck::check(&p, &analytic, |p| classifier(&x, &labels, p).0)
+        .assert_within(gradcheck::tolerance(Batch::SIZE * Out::SIZE));
+
+    // Mean squared error and binary cross-entropy, with gradients for both operands.
+    for binary in [false, true] {
+        let f = |(a, b): &(Matrix<Batch, Out, f64>, Matrix<Batch, Out, f64>)| {
+            let mut tape = Tape::new();
+            make_guard!(guard);
+            let g = tape.graph(guard);
+            let (av, bv) = (g.param(a), g.param(b));
+            let loss = if binary {
+                g.binary_cross_entropy(av, bv)
+            } else {
+                g.mse(av, bv)
+            };
+            let value = g.scalar(loss);
+            let grads = g.backward(loss);
+            (
+                value,
+                (grads.get(av).to_matrix(), grads.get(bv).to_matrix()),
+            )
+        };
+        let ab = (
+            Matrix::<Batch, Out, f64>::rand(4).map(|v| 4.0 * v - 2.0),
+            Matrix::<Batch, Out, f64>::rand(5),
+        );
+        let (_, analytic) = f(&ab);
+        gradcheck::check(&ab, &analytic, |ab| f(ab).0)
+            .assert_within(gradcheck::tolerance(Batch::SIZE * Out::SIZE));
+    }
+}
+
+#[test]
+fn a_bad_label_is_an_error_and_records_nothing() {
+    let logits = Matrix::<Batch, Out, f64>::zeros();
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let lv = g.param(&logits);
+    let err = g.cross_entropy(lv, &[0, 1, 2, 0, 1]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "label 2 in row 2 is not a class: there are 2 classes, 0 to 1"
+    );
+    let err = g.cross_entropy(lv, &[0, 1]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "5 rows of logits need 5 labels, one per row, but 2 were given"
+    );
+    let loss = g.cross_entropy(lv, &[0, 1, 1, 0, 1]).unwrap();
+    assert!((g.scalar(loss) - 2f64.ln()).abs() < 1e-15);
+}

@@ -595,6 +595,8 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
             shapegrad::dim!(Width = dyn);
             Width::bind(1).and_then(|_| Width::bind(2)).unwrap_err()
         },
+        shapegrad::loss::cross_entropy(&dyn_ones(2, 3), &[0]).unwrap_err(),
+        shapegrad::loss::cross_entropy(&dyn_ones(2, 3), &[0, 3]).unwrap_err(),
     ];
     #[cfg(feature = "ndarray")]
     {
@@ -617,7 +619,7 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
 fn every_variant() -> Vec<&'static str> {
     #[allow(unused_mut)] // without the interop features
     let mut names = vec![
-        "Length", "TooLarge", "Strides", "Inner", "Mismatch", "Dim", "Bound",
+        "Length", "TooLarge", "Strides", "Inner", "Mismatch", "Dim", "Bound", "Labels", "Label",
     ];
     #[cfg(feature = "ndarray")]
     names.extend([
@@ -640,6 +642,8 @@ fn variant(err: &ShapeError) -> &'static str {
         ShapeError::Mismatch { .. } => "Mismatch",
         ShapeError::Dim { .. } => "Dim",
         ShapeError::Bound { .. } => "Bound",
+        ShapeError::Labels { .. } => "Labels",
+        ShapeError::Label { .. } => "Label",
         ShapeError::NegativeStride { .. } => "NegativeStride",
         ShapeError::NotContiguous { .. } => "NotContiguous",
         ShapeError::OutsideBuffer { .. } => "OutsideBuffer",

@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use super::tape::{Op, Tape};
 use super::{Graph, Id, Var, recycle, value_view};
 use crate::ops::matmul::{da_into, dx_into};
-use crate::{Const, Dim, MatRef, Scalar, Write};
+use crate::{Const, Dim, MatRef, Scalar, Write, loss};
 
 /// The gradients of a step: [`get`](Self::get) gives the gradient of the loss with respect to
 /// any [`Var`] of the graph, with the `Var`'s own type.
@@ -60,6 +60,7 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
         nodes,
         values,
         grads,
+        labels,
         ..
     } = tape;
     grads[loss].as_mut_slice()[0] = T::ONE;
@@ -123,6 +124,58 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                         g = g / T::from_usize(dx.len());
                     }
                     dx.iter_mut().for_each(|d| *d += g);
+                }
+            }
+            Op::CrossEntropy { logits, labels: at } => {
+                if wants(logits) {
+                    let x = &values[logits];
+                    let ls = &labels[at..at + x.rows()];
+                    let dloss = dy.as_slice()[0];
+                    loss::cross_entropy_backward_into(
+                        x,
+                        ls,
+                        dloss,
+                        &mut before[logits],
+                        Write::Accumulate,
+                    )
+                    .expect("the labels were checked when the op was recorded");
+                }
+            }
+            Op::Mse { prediction, target } => {
+                let (p, t, dloss) = (&values[prediction], &values[target], dy.as_slice()[0]);
+                if wants(prediction) {
+                    loss::mse_backward_into(
+                        p,
+                        t,
+                        dloss,
+                        &mut before[prediction],
+                        Write::Accumulate,
+                    )
+                    .expect("the shapes were checked when the op was recorded");
+                }
+                if wants(target) {
+                    // d/dt of (p − t)² is the negation of d/dp.
+                    loss::mse_backward_into(p, t, -dloss, &mut before[target], Write::Accumulate)
+                        .expect("the shapes were checked when the op was recorded");
+                }
+            }
+            Op::BinaryCrossEntropy { logits, targets } => {
+                let (x, t, dloss) = (&values[logits], &values[targets], dy.as_slice()[0]);
+                if wants(logits) {
+                    loss::binary_cross_entropy_backward_into(
+                        x,
+                        t,
+                        dloss,
+                        &mut before[logits],
+                        Write::Accumulate,
+                    )
+                    .expect("the shapes were checked when the op was recorded");
+                }
+                if wants(targets) {
+                    // d/dt of max(x, 0) − x·t + ln(1 + e^(−|x|)) is −x.
+                    let scale = dloss / T::from_usize(x.as_slice().len());
+                    let terms = before[targets].as_mut_slice().iter_mut().zip(x.as_slice());
+                    terms.for_each(|(d, &x)| *d -= x * scale);
                 }
             }
         }

@@ -112,6 +112,7 @@ impl<T: Scalar> Tape<T> {
     pub fn graph<'id, 'p>(&mut self, guard: Guard<'id>) -> Graph<'id, '_, 'p, T> {
         let _ = Id::from(guard);
         self.nodes.clear();
+        self.labels.clear();
         let leaves = recycle(core::mem::take(&mut self.spare_leaves));
         Graph {
             tape: RefCell::new(Some(self)),

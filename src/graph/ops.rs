@@ -277,4 +277,99 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
             self.push(tape, node, Const, Const)
         })
     }
+
+    /// Softmax cross-entropy of each row of `logits` against its class label, averaged over
+    /// the rows: [`loss::cross_entropy`](crate::loss::cross_entropy) as a graph op. The labels
+    /// are copied into the tape.
+    ///
+    /// # Errors
+    /// [`ShapeError::Labels`] when there is not one label per row, [`ShapeError::Label`] for a
+    /// label that is not a class; nothing is recorded then.
+    pub fn cross_entropy<R: Dim, C: Dim>(
+        &self,
+        logits: Var<'id, R, C>,
+        labels: &[usize],
+    ) -> Result<Var<'id, Const<1>, Const<1>>, ShapeError> {
+        self.with_tape(|tape, leaves| {
+            make_owned(tape, leaves, logits.index);
+            let (_, before, out) = next_value(tape, 1, 1);
+            out.as_mut_slice()[0] = crate::loss::cross_entropy(&before[logits.index], labels)?;
+            let start = tape.labels.len();
+            tape.labels.extend_from_slice(labels);
+            let node = Node {
+                op: Op::CrossEntropy {
+                    logits: logits.index,
+                    labels: start,
+                },
+                rows: 1,
+                cols: 1,
+                needs_grad: Self::needs_grad(tape, logits.index),
+            };
+            Ok(self.push(tape, node, Const, Const))
+        })
+    }
+
+    /// The mean squared error of `prediction` against `target`, as a graph op.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] size disagrees, at the caller's line.
+    #[track_caller]
+    pub fn mse<R: Dim, C: Dim>(
+        &self,
+        prediction: Var<'id, R, C>,
+        target: Var<'id, R, C>,
+    ) -> Var<'id, Const<1>, Const<1>> {
+        self.pair_loss(prediction, target, false).or_panic()
+    }
+
+    /// Binary cross-entropy of `sigmoid(logits)` against `targets` in `[0, 1]`, averaged over
+    /// every element, as a graph op.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] size disagrees, at the caller's line.
+    #[track_caller]
+    pub fn binary_cross_entropy<R: Dim, C: Dim>(
+        &self,
+        logits: Var<'id, R, C>,
+        targets: Var<'id, R, C>,
+    ) -> Var<'id, Const<1>, Const<1>> {
+        self.pair_loss(logits, targets, true).or_panic()
+    }
+
+    fn pair_loss<R: Dim, C: Dim>(
+        &self,
+        a: Var<'id, R, C>,
+        b: Var<'id, R, C>,
+        binary: bool,
+    ) -> Result<Var<'id, Const<1>, Const<1>>, ShapeError> {
+        self.with_tape(|tape, leaves| {
+            make_owned(tape, leaves, a.index);
+            make_owned(tape, leaves, b.index);
+            let (_, before, out) = next_value(tape, 1, 1);
+            let (am, bm) = (&before[a.index], &before[b.index]);
+            out.as_mut_slice()[0] = if binary {
+                crate::loss::binary_cross_entropy(am, bm)?
+            } else {
+                crate::loss::mse(am, bm)?
+            };
+            let op = if binary {
+                Op::BinaryCrossEntropy {
+                    logits: a.index,
+                    targets: b.index,
+                }
+            } else {
+                Op::Mse {
+                    prediction: a.index,
+                    target: b.index,
+                }
+            };
+            let node = Node {
+                op,
+                rows: 1,
+                cols: 1,
+                needs_grad: Self::needs_grad(tape, a.index) || Self::needs_grad(tape, b.index),
+            };
+            Ok(self.push(tape, node, Const, Const))
+        })
+    }
 }

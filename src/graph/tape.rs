@@ -35,6 +35,8 @@ pub struct Tape<T: Scalar = f32> {
     pub(super) values: Vec<Matrix<Dyn, Dyn, T>>,
     /// Node `i`'s gradient, after a backward pass.
     pub(super) grads: Vec<Matrix<Dyn, Dyn, T>>,
+    /// The class labels of this step's cross-entropy ops, one run per op.
+    pub(super) labels: Vec<usize>,
     /// The capacity of the last graph's list of borrowed leaves, handed to the next graph.
     pub(super) spare_leaves: Vec<&'static [T]>,
 }
@@ -46,6 +48,7 @@ impl<T: Scalar> Tape<T> {
             nodes: Vec::new(),
             values: Vec::new(),
             grads: Vec::new(),
+            labels: Vec::new(),
             spare_leaves: Vec::new(),
         }
     }
@@ -101,4 +104,11 @@ pub(super) enum Op<T: Scalar> {
     Sum { x: usize },
     /// The mean of every element of `x`, a `1 × 1`.
     Mean { x: usize },
+    /// Softmax cross-entropy of the rows of `logits` against the labels
+    /// `tape.labels[labels..labels + rows]`.
+    CrossEntropy { logits: usize, labels: usize },
+    /// Mean squared error of `prediction` against `target`.
+    Mse { prediction: usize, target: usize },
+    /// Binary cross-entropy of `sigmoid(logits)` against `targets`.
+    BinaryCrossEntropy { logits: usize, targets: usize },
 }

@@ -4,6 +4,8 @@
 //!   [`MatMul`](crate::MatMul), whose backward is written with the same typed products;
 //! - `elementwise`: `+`, `-`, a scalar factor, `map`, the broadcast of a bias row;
 //! - `reduce`: sums over all elements, over rows and over columns;
+//! - [`loss`](crate::loss): mean squared error, softmax cross-entropy with class labels and
+//!   binary cross-entropy, from logits, each with its backward;
 //! - `unary`: element-wise functions ([`Unary`](crate::Unary): activations, exp, ln, sqrt,
 //!   square), each with its derivative and a typed backward.
 //!
@@ -12,6 +14,7 @@
 //! compile. The autodiff graph calls the same functions.
 
 mod elementwise;
+pub mod loss;
 pub(crate) mod matmul;
 mod reduce;
 pub(crate) mod unary;
