@@ -5,6 +5,7 @@
 mod error;
 pub mod gradcheck;
 pub mod graph;
+pub mod nn;
 /// Every shape bug the compiler catches, grouped by kind: the error rustc prints, and the fix.
 pub mod errors {
     #![doc = include_str!("../docs/errors.md")]

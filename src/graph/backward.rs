@@ -3,10 +3,10 @@
 
 use core::marker::PhantomData;
 
-use super::tape::{Op, Tape};
+use super::tape::{LeafKey, Op, Tape};
 use super::{Graph, Id, Var, recycle, value_view};
 use crate::ops::matmul::{da_into, dx_into};
-use crate::{Const, Dim, MatRef, Scalar, Write, loss};
+use crate::{Const, Dim, MatRef, Matrix, Scalar, Write, loss};
 
 /// The gradients of a step: [`get`](Self::get) gives the gradient of the loss with respect to
 /// any [`Var`] of the graph, with the `Var`'s own type.
@@ -25,6 +25,23 @@ impl<'id, T: Scalar> Grads<'id, '_, T> {
             .view()
             .with_rows(v.rows)
             .with_cols(v.cols)
+    }
+}
+
+impl<T: Scalar> Grads<'_, '_, T> {
+    /// The gradient of the parameter `m`, found by its buffer, or `None` when `m` was not a
+    /// leaf of the graph: how an optimizer reaches the parameters of layers that registered
+    /// them inside their own `forward`.
+    pub fn of<R: Dim, C: Dim>(&self, m: &Matrix<R, C, T>) -> Option<MatRef<'_, R, C, T>> {
+        let node = LeafKey::find(&self.tape.leaf_keys, m.as_slice())?;
+        let (rows, cols) = m.dims();
+        Some(self.tape.grads[node].view().with_rows(rows).with_cols(cols))
+    }
+
+    /// The gradient of the leaf whose elements are `data`, row-major, if `data` was a leaf.
+    pub(crate) fn slice_of(&self, data: &[T]) -> Option<&[T]> {
+        let node = LeafKey::find(&self.tape.leaf_keys, data)?;
+        Some(self.tape.grads[node].as_slice())
     }
 }
 

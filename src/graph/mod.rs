@@ -46,7 +46,7 @@ pub use generativity::{Guard, Id};
 pub use tape::Tape;
 
 use crate::{Const, Dim, Dyn, MatRef, Matrix, Scalar};
-use tape::{Node, Op};
+use tape::{LeafKey, Node, Op};
 
 /// A value in a [`Graph`]: an `R × C` matrix, named by a handle that is only an index and the
 /// dimensions, so it is `Copy` and borrows nothing.
@@ -113,6 +113,7 @@ impl<T: Scalar> Tape<T> {
         let _ = Id::from(guard);
         self.nodes.clear();
         self.labels.clear();
+        self.leaf_keys.clear();
         let leaves = recycle(core::mem::take(&mut self.spare_leaves));
         Graph {
             tape: RefCell::new(Some(self)),
@@ -161,24 +162,47 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         }
     }
 
-    /// A leaf: a parameter (`needs_grad`) or an input, borrowed for the step.
+    /// A leaf: a parameter (`needs_grad`) or an input, borrowed for the step. A matrix given
+    /// twice is one leaf, so the gradients of its uses add up.
     fn leaf<R: Dim, C: Dim>(&self, m: &'p Matrix<R, C, T>, needs_grad: bool) -> Var<'id, R, C> {
-        let leaf = {
-            let mut leaves = self.leaves.borrow_mut();
-            leaves.push(m.as_slice());
-            leaves.len() - 1
-        };
         let (rows, cols) = m.dims();
-        let node = Node {
-            op: Op::Leaf {
-                leaf,
-                copied: false,
-            },
-            rows: rows.size(),
-            cols: cols.size(),
-            needs_grad,
-        };
-        self.with_tape(|tape, _| self.push(tape, node, rows, cols))
+        let data = m.as_slice();
+        let mut tape = self.tape.borrow_mut();
+        let tape = tape
+            .as_deref_mut()
+            .expect("the tape stays in the graph until backward");
+        {
+            if let Some(node) = LeafKey::find(&tape.leaf_keys, data) {
+                tape.nodes[node].needs_grad |= needs_grad;
+                return Var {
+                    index: node,
+                    rows,
+                    cols,
+                    brand: PhantomData,
+                };
+            }
+            let leaf = {
+                let mut leaves = self.leaves.borrow_mut();
+                leaves.push(data);
+                leaves.len() - 1
+            };
+            let node = Node {
+                op: Op::Leaf {
+                    leaf,
+                    copied: false,
+                },
+                rows: rows.size(),
+                cols: cols.size(),
+                needs_grad,
+            };
+            let var = self.push(tape, node, rows, cols);
+            tape.leaf_keys.push(LeafKey {
+                addr: data.as_ptr() as usize,
+                len: data.len(),
+                node: var.index,
+            });
+            var
+        }
     }
 
     /// A parameter: its gradient is computed, and [`Grads::get`] returns it with `m`'s type.

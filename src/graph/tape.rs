@@ -35,6 +35,9 @@ pub struct Tape<T: Scalar = f32> {
     pub(super) values: Vec<Matrix<Dyn, Dyn, T>>,
     /// Node `i`'s gradient, after a backward pass.
     pub(super) grads: Vec<Matrix<Dyn, Dyn, T>>,
+    /// Each leaf's buffer address and length, and its node: how a parameter registered twice
+    /// gets one node, and how an optimizer finds a parameter's gradient.
+    pub(super) leaf_keys: Vec<LeafKey>,
     /// The class labels of this step's cross-entropy ops, one run per op.
     pub(super) labels: Vec<usize>,
     /// The capacity of the last graph's list of borrowed leaves, handed to the next graph.
@@ -48,6 +51,7 @@ impl<T: Scalar> Tape<T> {
             nodes: Vec::new(),
             values: Vec::new(),
             grads: Vec::new(),
+            leaf_keys: Vec::new(),
             labels: Vec::new(),
             spare_leaves: Vec::new(),
         }
@@ -73,6 +77,25 @@ impl<T: Scalar> Tape<T> {
             buffers.push(Matrix::zeros_with(Dyn(0), Dyn(0)));
         }
         &mut buffers[i]
+    }
+}
+
+/// A leaf's identity: the address and length of its elements (compared, never dereferenced),
+/// and its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct LeafKey {
+    pub(super) addr: usize,
+    pub(super) len: usize,
+    pub(super) node: usize,
+}
+
+impl LeafKey {
+    /// The node of the leaf whose elements are `data`, if one was recorded.
+    pub(super) fn find(keys: &[LeafKey], data: &[impl Sized]) -> Option<usize> {
+        let (addr, len) = (data.as_ptr() as usize, data.len());
+        keys.iter()
+            .find(|k| k.addr == addr && k.len == len && len > 0)
+            .map(|k| k.node)
     }
 }
 
