@@ -110,6 +110,14 @@ pub enum ShapeError {
         /// The shape, `(rows, cols)`.
         shape: (usize, usize),
     },
+    /// A matrix or view given dimension types that fix another shape.
+    Retype {
+        /// The shape the new dimension types accept, `(rows, cols)`: a static dimension's size,
+        /// or for a [`Dyn`](crate::Dyn) one the size it was given.
+        expected: (usize, usize),
+        /// The shape of the matrix, `(rows, cols)`.
+        given: (usize, usize),
+    },
 }
 
 impl fmt::Display for ShapeError {
@@ -221,8 +229,42 @@ impl fmt::Display for ShapeError {
                  lengths to be at most isize::MAX",
                 shape.0, shape.1
             ),
+            ShapeError::Retype { expected, given } => {
+                write!(
+                    f,
+                    "cannot retype a {}×{} matrix as {}×{}: ",
+                    given.0, given.1, expected.0, expected.1
+                )?;
+                match (expected.0 != given.0, expected.1 != given.1) {
+                    (true, false) => write!(
+                        f,
+                        "the row type fixes {}, but the matrix has {}",
+                        count(expected.0, "row", "rows"),
+                        given.0
+                    ),
+                    (false, true) => write!(
+                        f,
+                        "the column type fixes {}, but the matrix has {}",
+                        count(expected.1, "column", "columns"),
+                        given.1
+                    ),
+                    _ => write!(
+                        f,
+                        "the dimension types fix {} and {}, but the matrix has {} and {}",
+                        count(expected.0, "row", "rows"),
+                        count(expected.1, "column", "columns"),
+                        count(given.0, "row", "rows"),
+                        count(given.1, "column", "columns")
+                    ),
+                }
+            }
         }
     }
+}
+
+/// `n` and the noun that agrees with it: `count(1, "row", "rows")` is "1 row".
+fn count(n: usize, one: &'static str, many: &'static str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `Debug` prints the message, as `Display` does, so that `unwrap()` on a failed check reads as

@@ -156,6 +156,11 @@ mod signatures {
 
     // Views and transposes: the dimensions swap, the element type and lifetime stay.
 
+    fn try_into_dims_view<'a, R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar>(
+        v: MatRef<'a, R, C, T>,
+    ) -> Result<MatRef<'a, R2, C2, T>, ShapeError> {
+        v.try_into_dims()
+    }
     fn view<R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> MatRef<'_, R, C, T> {
         m.view()
     }

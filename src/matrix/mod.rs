@@ -9,5 +9,5 @@ mod view;
 pub(crate) use construct::{check_len, element_count};
 pub(crate) use fmt::debug_rows;
 pub use owned::Matrix;
-pub(crate) use owned::retype;
+pub(crate) use owned::{retype, retype_dims};
 pub use view::MatRef;

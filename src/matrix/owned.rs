@@ -121,22 +121,25 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     }
 
     /// The same data under other dimension types, checked at run time: the way from [`Dyn`] back
-    /// to static dimensions.
+    /// to static dimensions. [`MatRef::try_into_dims`] does the same for a view.
     ///
     /// # Errors
-    /// [`ShapeError::Dim`] when a static `R2` or `C2` fixes a size other than this matrix's.
+    /// [`ShapeError::Retype`], naming both shapes, when a static `R2` or `C2` fixes a size other
+    /// than this matrix's.
     ///
     /// ```
     /// use shapegrad::{Const, Dyn, Matrix};
     /// let d = Matrix::<Dyn, Dyn>::zeros_with(Dyn(2), Dyn(3));
     /// let s: Matrix<Const<2>, Const<3>> = d.clone().try_into_dims().unwrap();
     /// let err = d.try_into_dims::<Const<3>, Const<3>>().unwrap_err();
-    /// assert_eq!(err.to_string(), "rows: the dimension type fixes the size at 3, but 2 was given");
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "cannot retype a 2×3 matrix as 3×3: the row type fixes 3 rows, but the matrix has 2"
+    /// );
     /// # let _ = s;
     /// ```
     pub fn try_into_dims<R2: Dim, C2: Dim>(self) -> Result<Matrix<R2, C2, T>, ShapeError> {
-        let rows = retype(self.rows, "rows")?;
-        let cols = retype(self.cols, "columns")?;
+        let (rows, cols) = retype_dims(self.dims())?;
         Ok(Matrix::from_vec_unchecked(rows, cols, self.data))
     }
 }
@@ -148,6 +151,21 @@ pub(crate) fn retype<D: Dim, D2: Dim>(d: D, axis: &'static str) -> Result<D2, Sh
         expected: D2::FIXED.unwrap_or(d.size()),
         given: d.size(),
     })
+}
+
+/// Converts both dimension values of a matrix to other dimension types of the same sizes, or
+/// fails with a [`ShapeError::Retype`] that names the matrix's shape and the one the new types fix.
+pub(crate) fn retype_dims<R: Dim, C: Dim, R2: Dim, C2: Dim>(
+    (rows, cols): (R, C),
+) -> Result<(R2, C2), ShapeError> {
+    let given = (rows.size(), cols.size());
+    match (R2::from_size(given.0), C2::from_size(given.1)) {
+        (Some(r), Some(c)) => Ok((r, c)),
+        _ => Err(ShapeError::Retype {
+            expected: (R2::FIXED.unwrap_or(given.0), C2::FIXED.unwrap_or(given.1)),
+            given,
+        }),
+    }
 }
 
 /// `m[(i, j)]`: the element at row `i`, column `j`; panics when out of range.

@@ -198,6 +198,41 @@ impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
         }
     }
 
+    /// The same view under other dimension types, checked at run time, without a copy: the way
+    /// from [`Dyn`](crate::Dyn) back to static dimensions, as [`Matrix::try_into_dims`] is for an
+    /// owned matrix.
+    ///
+    /// # Errors
+    /// [`ShapeError::Retype`](crate::ShapeError::Retype), naming both shapes, when a static `R2` or
+    /// `C2` fixes a size other than this view's.
+    ///
+    /// ```
+    /// use shapegrad::{Const, Dyn, MatRef};
+    /// let buf = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+    /// let v = MatRef::try_from_slice(Dyn(2), Dyn(3), &buf).unwrap();
+    /// let s: MatRef<'_, Const<3>, Const<2>> = v.t().try_into_dims().unwrap();
+    /// assert_eq!(s.get(2, 0), Some(3.0));
+    ///
+    /// let err = v.try_into_dims::<Const<3>, Const<2>>().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "cannot retype a 2×3 matrix as 3×2: the dimension types fix 3 rows and 2 columns, \
+    ///      but the matrix has 2 rows and 3 columns"
+    /// );
+    /// ```
+    pub fn try_into_dims<R2: Dim, C2: Dim>(
+        self,
+    ) -> Result<MatRef<'a, R2, C2, T>, crate::ShapeError> {
+        let (rows, cols) = crate::matrix::retype_dims(self.dims())?;
+        Ok(MatRef {
+            data: self.data,
+            rows,
+            cols,
+            row_stride: self.row_stride,
+            col_stride: self.col_stride,
+        })
+    }
+
     /// The same view with its row dimension retyped, after a run-time check of its size.
     pub(crate) fn try_with_rows<R2: Dim>(self) -> Result<MatRef<'a, R2, C, T>, crate::ShapeError> {
         Ok(MatRef {
