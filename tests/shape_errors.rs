@@ -633,7 +633,14 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
                 .unwrap_err(),
         ]);
     }
-    errors.push(dyn_ones(2, 3).try_into_dims::<C3, C3>().unwrap_err());
+    errors.extend([
+        dyn_ones(2, 3).view().try_rows_range(1..4).unwrap_err(),
+        dyn_ones(2, 3).try_select_rows(&[0, 2]).unwrap_err(),
+        dyn_ones(2, 3)
+            .try_select_rows_as::<C3>(&[0, 1])
+            .unwrap_err(),
+        dyn_ones(2, 3).try_into_dims::<C3, C3>().unwrap_err(),
+    ]);
     errors
 }
 
@@ -650,7 +657,7 @@ fn every_variant() -> Vec<&'static str> {
         "OutsideBuffer",
         "TooLargeForNdarray",
     ]);
-    names.push("Retype");
+    names.extend(["RowRange", "RowIndex", "RowCount", "Retype"]);
     names
 }
 
@@ -668,6 +675,9 @@ fn variant(err: &ShapeError) -> &'static str {
         ShapeError::NotContiguous { .. } => "NotContiguous",
         ShapeError::OutsideBuffer { .. } => "OutsideBuffer",
         ShapeError::TooLargeForNdarray { .. } => "TooLargeForNdarray",
+        ShapeError::RowRange { .. } => "RowRange",
+        ShapeError::RowIndex { .. } => "RowIndex",
+        ShapeError::RowCount { .. } => "RowCount",
         ShapeError::Retype { .. } => "Retype",
     }
 }

@@ -409,6 +409,44 @@ mod signatures {
         (dy.matmul(w.t()), x.t().matmul(dy))
     }
 
+    // Rows: a run of them is a view of the same columns, `Dyn` rows or the static `N`; gathered
+    // rows are a new matrix, `Dyn` rows or the `R2` asked for.
+
+    fn rows_range<R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> MatRef<'_, Dyn, C, T> {
+        m.rows_range(0..1)
+    }
+    fn try_rows_range_view<'a, R: Dim, C: Dim, T: Scalar>(
+        v: MatRef<'a, R, C, T>,
+    ) -> Result<MatRef<'a, Dyn, C, T>, ShapeError> {
+        v.try_rows_range(0..1)
+    }
+    fn fixed_rows<N: StaticDim, R: Dim, C: Dim, T: Scalar>(
+        m: &Matrix<R, C, T>,
+    ) -> MatRef<'_, N, C, T> {
+        m.fixed_rows::<N>(0)
+    }
+    fn try_fixed_rows_view<'a, N: StaticDim, R: Dim, C: Dim, T: Scalar>(
+        v: MatRef<'a, R, C, T>,
+    ) -> Result<MatRef<'a, N, C, T>, ShapeError> {
+        v.try_fixed_rows::<N>(0)
+    }
+    fn select_rows<R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> Matrix<Dyn, C, T> {
+        m.select_rows(&[0])
+    }
+    fn try_select_rows_view<R: Dim, C: Dim, T: Scalar>(
+        v: MatRef<'_, R, C, T>,
+    ) -> Result<Matrix<Dyn, C, T>, ShapeError> {
+        v.try_select_rows(&[0])
+    }
+    fn select_rows_as<R2: Dim, R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> Matrix<R2, C, T> {
+        m.select_rows_as::<R2>(&[0])
+    }
+    fn try_select_rows_as_view<R2: Dim, R: Dim, C: Dim, T: Scalar>(
+        v: MatRef<'_, R, C, T>,
+    ) -> Result<Matrix<R2, C, T>, ShapeError> {
+        v.try_select_rows_as::<R2>(&[0])
+    }
+
     // Dimensions and thread policies.
 
     fn dim_size<D: Dim>(d: D) -> (usize, Option<D>, Option<usize>) {

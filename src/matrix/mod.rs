@@ -1,9 +1,10 @@
 //! Storage and access, no maths: the owned [`Matrix`], the borrowed [`MatRef`] view, their
-//! constructors and their `Debug`.
+//! constructors, runs and gathers of their rows, and their `Debug`.
 
 mod construct;
 mod fmt;
 mod owned;
+mod rows;
 mod view;
 
 pub(crate) use construct::{check_len, element_count};

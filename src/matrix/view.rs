@@ -233,6 +233,40 @@ impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
         })
     }
 
+    /// The `rows.size()` rows of this view from row `start` on, as a view of the same buffer with
+    /// the same strides.
+    ///
+    /// # Panics
+    /// When the run is not inside the view: callers check it first, and report a
+    /// [`ShapeError::RowRange`](crate::ShapeError::RowRange) when it is not. Checked here too,
+    /// in every build, because the bounds invariant rests on it.
+    #[inline]
+    pub(crate) fn rows_from<R2: Dim>(self, start: usize, rows: R2) -> MatRef<'a, R2, C, T> {
+        let n = rows.size();
+        assert!(
+            start <= self.rows() && n <= self.rows() - start,
+            "shapegrad bug: a run of rows outside the view"
+        );
+        let data = if n == 0 || self.cols() == 0 {
+            // An empty view fits any buffer. The offset of row `start` is not computed: past the
+            // last row it may lie outside the buffer, or overflow.
+            &self.data[..0]
+        } else {
+            // Row `start + n - 1` is a row of this non-empty view, so by the invariant
+            // `(start + n - 1)·row_stride + (cols - 1)·col_stride < data.len()`: the offset of row
+            // `start` is inside the buffer, and the new view's last element is this view's
+            // element at row `start + n - 1`, so the invariant holds for it too.
+            &self.data[start * self.row_stride..]
+        };
+        MatRef {
+            data,
+            rows,
+            cols: self.cols,
+            row_stride: self.row_stride,
+            col_stride: self.col_stride,
+        }
+    }
+
     /// The same view with its row dimension retyped, after a run-time check of its size.
     pub(crate) fn try_with_rows<R2: Dim>(self) -> Result<MatRef<'a, R2, C, T>, crate::ShapeError> {
         Ok(MatRef {
