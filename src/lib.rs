@@ -2,6 +2,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod data;
 mod error;
 /// Every shape bug the compiler catches, grouped by kind: the error rustc prints, and the fix.
 pub mod errors {
@@ -16,6 +17,7 @@ mod scalar;
 pub mod shape;
 mod threads;
 
+pub use data::batches::{Batch, BatchIter, BatchRows, Batches};
 pub use error::ShapeError;
 #[cfg(feature = "nalgebra")]
 pub use interop::nalgebra::{FromNalgebraDim, ToNalgebraDim};

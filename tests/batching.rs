@@ -1,14 +1,21 @@
-//! Batching and slicing: runs of rows as views, and rows gathered by index.
+//! Batching and slicing: runs of rows as views, rows gathered by index, and the batches of a
+//! data set.
 //!
 //! - Views of a run of rows (`rows_range`, `fixed_rows`) equal the same rows copied, on
 //!   row-major, transposed and strided views, for every run including the empty ones, and keep
 //!   their parent's strides.
-//! - Gathered rows (`select_rows`, `select_rows_as`) equal a reference gather written with `get`.
+//! - Gathered rows (`select_rows`, `select_rows_as`, `BatchRows::gather`) equal a reference
+//!   gather written with `get`.
 //! - Every error: its variant, its fields and its message.
+//! - `Batches` visits every row exactly once per epoch, in full batches of `B` and one shorter
+//!   rest, for many `(n, B)` pairs; the same seed and epoch give the same order (pinned, so it is
+//!   the same on every platform), and other seeds or epochs other orders.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed};
-use shapegrad::{Const, Dim, Dyn, MatRef, Matrix, ShapeError, dim};
+use shapegrad::{
+    Batch, BatchRows, Batches, Const, Dim, Dyn, MatRef, Matrix, ShapeError, StaticDim, dim,
+};
 
 type C2 = Const<2>;
 type C3 = Const<3>;
@@ -429,6 +436,222 @@ fn a_static_row_dimension_of_another_size_than_the_index_count_is_an_error_namin
     );
 }
 
+// Batches.
+
+/// Checks one epoch of `batches` over `n` rows: its order is a permutation of `0..n` (in order
+/// when `in_order`), the batches hand it out in order, all full but an optional shorter last one,
+/// and the iterator's length is exact at every step.
+fn check_epoch<B: StaticDim>(batches: &Batches<B>, n: usize, drop_last: bool) {
+    let b = B::SIZE;
+    let order = batches.order();
+    let mut sorted = order.to_vec();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (0..n).collect::<Vec<_>>(), "n = {n}, B = {b}");
+
+    let mut iter = batches.iter();
+    let mut visited = Vec::new();
+    let mut count = 0;
+    let expected_count = if drop_last { n / b } else { n.div_ceil(b) };
+    assert_eq!(iter.len(), expected_count, "n = {n}, B = {b}");
+    while let Some(batch) = iter.next() {
+        count += 1;
+        assert_eq!(iter.len(), expected_count - count);
+        match batch {
+            Batch::Full(rows) => {
+                assert_eq!(rows.indices().len(), b);
+                assert_eq!(rows.dim().size(), b);
+            }
+            Batch::Rest(rows) => {
+                assert!(!drop_last, "a rest batch with drop_last");
+                assert_eq!(rows.indices().len(), n % b);
+                assert_eq!(rows.dim(), Dyn(n % b));
+                assert_eq!(iter.len(), 0, "the rest comes last");
+            }
+        }
+        visited.extend_from_slice(batch.indices());
+    }
+    assert_eq!(count, expected_count, "n = {n}, B = {b}");
+    assert!(iter.next().is_none(), "the iterator is fused");
+    let covered = if drop_last { n - n % b } else { n };
+    assert_eq!(visited, &order[..covered], "n = {n}, B = {b}");
+}
+
+fn check_sizes<B: StaticDim>(ns: &[usize]) {
+    for &n in ns {
+        let in_order = Batches::<B>::in_order(n);
+        assert_eq!(in_order.order(), (0..n).collect::<Vec<_>>());
+        check_epoch(&in_order, n, false);
+        check_epoch(&in_order.clone().drop_last(), n, true);
+        for (seed, epoch) in [(0, 0), (1, 0), (1, 1), (u64::MAX, 7)] {
+            let shuffled = Batches::<B>::shuffled(n, seed, epoch);
+            check_epoch(&shuffled, n, false);
+            check_epoch(&shuffled.drop_last(), n, true);
+        }
+    }
+}
+
+#[test]
+fn every_row_is_in_exactly_one_batch_per_epoch_for_many_sizes() {
+    // n = 0, n < B, n = B, a multiple of B, and one either side of each.
+    let ns: Vec<usize> = (0..=40).chain([63, 64, 65, 127, 128, 129, 1000]).collect();
+    check_sizes::<Const<1>>(&ns);
+    check_sizes::<C2>(&ns);
+    check_sizes::<C3>(&ns);
+    check_sizes::<shapegrad::typenum::U8>(&ns);
+    dim!(Batch = 32);
+    check_sizes::<Batch>(&ns);
+    check_sizes::<Const<64>>(&ns);
+    check_sizes::<Const<1001>>(&ns);
+}
+
+#[test]
+fn an_empty_data_set_has_no_batches() {
+    let batches = Batches::<C3>::shuffled(0, 9, 9);
+    assert_eq!(batches.order(), &[] as &[usize]);
+    assert_eq!(batches.iter().len(), 0);
+    assert!(batches.iter().next().is_none());
+}
+
+#[test]
+fn fewer_rows_than_a_batch_are_one_rest_batch_unless_dropped() {
+    let batches = Batches::<Const<8>>::in_order(5);
+    let all: Vec<_> = batches.iter().collect();
+    assert_eq!(all.len(), 1);
+    assert!(matches!(all[0], Batch::Rest(rows) if rows.indices() == [0, 1, 2, 3, 4]));
+    assert_eq!(batches.drop_last().iter().count(), 0);
+}
+
+#[test]
+fn the_same_seed_and_epoch_give_the_same_order_pinned_across_platforms() {
+    // SplitMix64, unbiased draws and Fisher–Yates use only integer arithmetic of fixed width,
+    // so these orders are the same on every platform; a change here changes users' runs. They
+    // agree with a separate implementation of src/rng.rs's algorithm with Python's integers.
+    assert_eq!(
+        Batches::<C2>::shuffled(10, 42, 0).order(),
+        &[3, 8, 1, 6, 9, 5, 2, 7, 4, 0]
+    );
+    assert_eq!(
+        Batches::<C2>::shuffled(10, 42, 1).order(),
+        &[1, 8, 5, 7, 9, 0, 2, 6, 4, 3]
+    );
+    assert_eq!(
+        Batches::<C2>::shuffled(10, 0, 0).order(),
+        &[1, 2, 5, 7, 0, 8, 4, 3, 9, 6]
+    );
+    for (n, seed, epoch) in [(0, 0, 0), (1, 5, 5), (100, 42, 3), (1000, u64::MAX, 0)] {
+        assert_eq!(
+            Batches::<C3>::shuffled(n, seed, epoch),
+            Batches::<C3>::shuffled(n, seed, epoch)
+        );
+        // The order does not depend on the batch size.
+        assert_eq!(
+            Batches::<C3>::shuffled(n, seed, epoch).order(),
+            Batches::<Const<7>>::shuffled(n, seed, epoch).order()
+        );
+    }
+}
+
+#[test]
+fn other_seeds_and_other_epochs_give_other_orders() {
+    let n = 100;
+    let mut orders = Vec::new();
+    for seed in 0..20 {
+        for epoch in 0..20 {
+            orders.push(Batches::<C3>::shuffled(n, seed, epoch).order().to_vec());
+        }
+    }
+    // 400 orders of 100 rows: any two equal would be a collision of the seeding, not chance.
+    let count = orders.len();
+    orders.sort();
+    orders.dedup();
+    assert_eq!(orders.len(), count);
+    assert!(!orders.contains(&(0..n).collect::<Vec<_>>()));
+}
+
+#[test]
+fn every_order_of_three_rows_is_about_equally_likely() {
+    // 6000 epochs of a 3-row data set: each of the 6 orders about 1000 times. With a biased
+    // draw or a naive shuffle (swapping with any position) some orders come far more often.
+    let mut counts = std::collections::HashMap::new();
+    for epoch in 0..6000 {
+        *counts
+            .entry(Batches::<Const<1>>::shuffled(3, 11, epoch).order().to_vec())
+            .or_insert(0) += 1;
+    }
+    assert_eq!(counts.len(), 6);
+    for (order, c) in counts {
+        assert!((850..1150).contains(&c), "{order:?} came {c} times");
+    }
+}
+
+#[test]
+fn a_batch_gathers_features_and_labels_row_for_row() {
+    dim!(B = 4, In = 3);
+    let n = 10;
+    let x = Matrix::<Dyn, In>::from_fn_with(Dyn(n), In, |i, j| (10 * i + j) as f32);
+    let labels: Vec<usize> = (0..n).map(|i| 1000 + i).collect();
+    let mut seen = vec![0; n];
+    for batch in &Batches::<B>::shuffled(n, 3, 0) {
+        let rows_seen = match batch {
+            Batch::Full(rows) => check_batch(rows, &x, &labels),
+            Batch::Rest(rows) => check_batch(rows, &x, &labels),
+        };
+        for i in rows_seen {
+            seen[i] += 1;
+        }
+    }
+    assert_eq!(seen, vec![1; n]);
+
+    /// One generic function for both kinds of batch.
+    fn check_batch<R: Dim>(
+        rows: BatchRows<'_, R>,
+        x: &Matrix<Dyn, In>,
+        labels: &[usize],
+    ) -> Vec<usize> {
+        let xb: Matrix<R, In> = rows.gather(x);
+        let yb = rows.gather_slice(labels);
+        assert_eq!(xb.as_slice(), rows.try_gather(x.view()).unwrap().as_slice());
+        assert_eq!(xb.as_slice(), rows.gather(&x.view()).as_slice());
+        assert_eq!(yb, rows.try_gather_slice(labels).unwrap());
+        assert_eq!(xb.as_slice(), gathered_rows(x.view(), rows.indices()));
+        assert_eq!(yb.len(), xb.rows());
+        for (k, &label) in yb.iter().enumerate() {
+            // Row k of the features and label k come from the same row of the data set.
+            assert_eq!(xb[(k, 0)], (10 * (label - 1000)) as f32);
+        }
+        rows.indices().to_vec()
+    }
+}
+
+#[test]
+fn gathering_from_fewer_rows_than_the_data_set_is_an_error_naming_the_index() {
+    let x = numbered(3, 2);
+    let labels = [7, 8, 9];
+    let batches = Batches::<C2>::in_order(5);
+    let mut iter = batches.iter();
+    let Some(Batch::Full(first)) = iter.next() else {
+        panic!("two full batches")
+    };
+    assert!(first.try_gather(&x).is_ok());
+    let Some(Batch::Full(second)) = iter.next() else {
+        panic!("two full batches")
+    };
+    let err = ShapeError::RowIndex {
+        index: 3,
+        position: 1,
+        rows: 3,
+    };
+    assert_eq!(second.try_gather(&x).unwrap_err(), err);
+    assert_eq!(second.try_gather_slice(&labels).unwrap_err(), err);
+    let Some(Batch::Rest(rest)) = iter.next() else {
+        panic!("one rest batch")
+    };
+    assert_eq!(
+        rest.try_gather_slice(&labels).unwrap_err().to_string(),
+        "row index 4, at position 0 of the indices, is out of range for 3 rows"
+    );
+}
+
 /// The proptest configuration: a fixed seed, no failure file, so a run is reproducible.
 fn config() -> Config {
     Config {
@@ -442,6 +665,18 @@ fn config() -> Config {
 
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn any_epoch_of_any_size_is_a_permutation_cut_into_batches(
+        n in prop_oneof![0usize..20, 0usize..600],
+        seed in any::<u64>(),
+        epoch in any::<u64>(),
+        drop_last in any::<bool>(),
+    ) {
+        let batches = Batches::<Const<7>>::shuffled(n, seed, epoch);
+        let batches = if drop_last { batches.drop_last() } else { batches };
+        check_epoch(&batches, n, drop_last);
+    }
 
     #[test]
     fn any_run_of_rows_of_any_layout_equals_the_copy(

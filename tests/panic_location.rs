@@ -18,7 +18,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use shapegrad::Write::{Accumulate, Overwrite};
-use shapegrad::{Const, Dyn, Grads, MatMul, Matrix, ShapeError};
+use shapegrad::{Batch, Batches, Const, Dyn, Grads, MatMul, Matrix, ShapeError};
 
 /// Where a caught panic happened, and its message.
 #[derive(Debug)]
@@ -466,6 +466,11 @@ fn gathers_of_rows_out_of_range_panic_at_the_callers_line() {
             rows: 2
         }
     );
+    let labels = [0usize; 2];
+    let batches = Batches::<C2>::in_order(4);
+    let Some(Batch::Full(rows)) = batches.iter().nth(1) else {
+        panic!("two full batches")
+    };
     let cases = vec![
         case!(d.select_rows(&[0, 2])),
         case!(s.select_rows(&[0, 2])),
@@ -474,6 +479,19 @@ fn gathers_of_rows_out_of_range_panic_at_the_callers_line() {
         case!(d.select_rows_as::<C2>(&[0, 2])),
         case!(s.select_rows_as::<Dyn>(&[0, 2])),
         case!(d.view().select_rows_as::<C2>(&[0, 2])),
+    ];
+    check_all(cases, &err.to_string());
+
+    // The batch's indices are 2 and 3, past the end of two rows.
+    let err = ShapeError::RowIndex {
+        index: 2,
+        position: 0,
+        rows: 2,
+    };
+    let cases = vec![
+        case!(rows.gather(&d)),
+        case!(rows.gather(s.view())),
+        case!(rows.gather_slice(&labels)),
     ];
     check_all(cases, &err.to_string());
 }

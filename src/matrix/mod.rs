@@ -11,4 +11,5 @@ pub(crate) use construct::{check_len, element_count};
 pub(crate) use fmt::debug_rows;
 pub use owned::Matrix;
 pub(crate) use owned::{retype, retype_dims};
+pub(crate) use rows::check_indices;
 pub use view::MatRef;
