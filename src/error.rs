@@ -136,6 +136,43 @@ pub enum ShapeError {
         /// The shape, `(rows, cols)`.
         shape: (usize, usize),
     },
+    /// A run of rows, `start..end`, that is not inside the matrix: it reaches past the last row,
+    /// or it starts after it ends.
+    RowRange {
+        /// The first row asked for.
+        start: usize,
+        /// One past the last row asked for (`start + N` for a run of a static `N` rows, saturated
+        /// at `usize::MAX`).
+        end: usize,
+        /// The number of rows the matrix has.
+        rows: usize,
+    },
+    /// A row index, in a list of rows to gather, that is not a row of the matrix (or an element
+    /// of the slice) gathered from.
+    RowIndex {
+        /// The index.
+        index: usize,
+        /// Where it is in the list of indices, from 0.
+        position: usize,
+        /// The number of rows there are: the valid indices are `0..rows`.
+        rows: usize,
+    },
+    /// A list of row indices whose length is not the number of rows the static row dimension of
+    /// the result fixes.
+    RowCount {
+        /// The number of rows the row dimension fixes.
+        expected: usize,
+        /// The number of indices given.
+        given: usize,
+    },
+    /// A matrix or view given dimension types that fix another shape.
+    Retype {
+        /// The shape the new dimension types accept, `(rows, cols)`: a static dimension's size,
+        /// or for a [`Dyn`](crate::Dyn) one the size it was given.
+        expected: (usize, usize),
+        /// The shape of the matrix, `(rows, cols)`.
+        given: (usize, usize),
+    },
 }
 
 impl fmt::Display for ShapeError {
@@ -274,8 +311,68 @@ impl fmt::Display for ShapeError {
                  lengths to be at most isize::MAX",
                 shape.0, shape.1
             ),
+            ShapeError::RowRange { start, end, rows } if start > end => write!(
+                f,
+                "the row range {start}..{end} starts after it ends (the matrix has {})",
+                count(rows, "row", "rows")
+            ),
+            ShapeError::RowRange { start, end, rows } => write!(
+                f,
+                "rows {start}..{end} are out of range for a matrix of {}",
+                count(rows, "row", "rows")
+            ),
+            ShapeError::RowIndex {
+                index,
+                position,
+                rows,
+            } => write!(
+                f,
+                "row index {index}, at position {position} of the indices, is out of range for \
+                 {}",
+                count(rows, "row", "rows")
+            ),
+            ShapeError::RowCount { expected, given } => write!(
+                f,
+                "the row dimension fixes {}, but {} given",
+                count(expected, "row", "rows"),
+                count(given, "row index was", "row indices were")
+            ),
+            ShapeError::Retype { expected, given } => {
+                write!(
+                    f,
+                    "cannot retype a {}×{} matrix as {}×{}: ",
+                    given.0, given.1, expected.0, expected.1
+                )?;
+                match (expected.0 != given.0, expected.1 != given.1) {
+                    (true, false) => write!(
+                        f,
+                        "the row type fixes {}, but the matrix has {}",
+                        count(expected.0, "row", "rows"),
+                        given.0
+                    ),
+                    (false, true) => write!(
+                        f,
+                        "the column type fixes {}, but the matrix has {}",
+                        count(expected.1, "column", "columns"),
+                        given.1
+                    ),
+                    _ => write!(
+                        f,
+                        "the dimension types fix {} and {}, but the matrix has {} and {}",
+                        count(expected.0, "row", "rows"),
+                        count(expected.1, "column", "columns"),
+                        count(given.0, "row", "rows"),
+                        count(given.1, "column", "columns")
+                    ),
+                }
+            }
         }
     }
+}
+
+/// `n` and the noun that agrees with it: `count(1, "row", "rows")` is "1 row".
+fn count(n: usize, one: &'static str, many: &'static str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `Debug` prints the message, as `Display` does, so that `unwrap()` on a failed check reads as

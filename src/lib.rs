@@ -2,6 +2,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod data;
 mod error;
 pub mod gradcheck;
 pub mod graph;
@@ -19,6 +20,7 @@ mod scalar;
 pub mod shape;
 mod threads;
 
+pub use data::batches::{Batch, BatchIter, BatchRows, Batches};
 pub use error::ShapeError;
 #[cfg(feature = "nalgebra")]
 pub use interop::nalgebra::{FromNalgebraDim, ToNalgebraDim};

@@ -18,7 +18,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use shapegrad::Write::{Accumulate, Overwrite};
-use shapegrad::{Const, Dyn, Grads, MatMul, Matrix, ShapeError};
+use shapegrad::{Batch, Batches, Const, Dyn, Grads, MatMul, Matrix, ShapeError};
 
 /// Where a caught panic happened, and its message.
 #[derive(Debug)]
@@ -425,6 +425,93 @@ fn indexing_out_of_range_panics_at_the_callers_line() {
     // Inside the buffer (row 1, column 0), so only the shape check can catch it.
     let cases = vec![case!(d[(0, 3)]), case!(s[(0, 3)])];
     check_all(cases, "index (0, 3) out of range for a 2×3 matrix");
+}
+
+// Runs and gathers of rows.
+
+#[test]
+fn runs_of_rows_out_of_range_panic_at_the_callers_line() {
+    let (d, s) = (ones(2, 3), Matrix::<C2, C3>::ones());
+    let err = d.try_rows_range(1..4).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::RowRange {
+            start: 1,
+            end: 4,
+            rows: 2
+        }
+    );
+    let cases = vec![
+        case!(d.rows_range(1..4)),
+        case!(s.rows_range(1..4)),
+        case!(d.view().rows_range(1..4)),
+        case!(s.t().t().rows_range(1..4)),
+        case!(d.fixed_rows::<C3>(1)),
+        case!(s.fixed_rows::<C3>(1)),
+        case!(d.view().fixed_rows::<C3>(1)),
+        case!(s.t().t().fixed_rows::<C3>(1)),
+    ];
+    check_all(cases, &err.to_string());
+}
+
+#[test]
+fn gathers_of_rows_out_of_range_panic_at_the_callers_line() {
+    let (d, s) = (ones(2, 3), Matrix::<C2, C3>::ones());
+    let err = d.try_select_rows(&[0, 2]).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::RowIndex {
+            index: 2,
+            position: 1,
+            rows: 2
+        }
+    );
+    let labels = [0usize; 2];
+    let batches = Batches::<C2>::in_order(4);
+    let Some(Batch::Full(rows)) = batches.iter().nth(1) else {
+        panic!("two full batches")
+    };
+    let cases = vec![
+        case!(d.select_rows(&[0, 2])),
+        case!(s.select_rows(&[0, 2])),
+        case!(d.view().select_rows(&[0, 2])),
+        case!(s.t().t().select_rows(&[0, 2])),
+        case!(d.select_rows_as::<C2>(&[0, 2])),
+        case!(s.select_rows_as::<Dyn>(&[0, 2])),
+        case!(d.view().select_rows_as::<C2>(&[0, 2])),
+    ];
+    check_all(cases, &err.to_string());
+
+    // The batch's indices are 2 and 3, past the end of two rows.
+    let err = ShapeError::RowIndex {
+        index: 2,
+        position: 0,
+        rows: 2,
+    };
+    let cases = vec![
+        case!(rows.gather(&d)),
+        case!(rows.gather(s.view())),
+        case!(rows.gather_slice(&labels)),
+    ];
+    check_all(cases, &err.to_string());
+}
+
+#[test]
+fn gathers_into_a_static_row_dimension_of_another_size_panic_at_the_callers_line() {
+    let d = ones(2, 3);
+    let err = d.try_select_rows_as::<C3>(&[0, 1]).unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::RowCount {
+            expected: 3,
+            given: 2
+        }
+    );
+    let cases = vec![
+        case!(d.select_rows_as::<C3>(&[0, 1])),
+        case!(d.view().select_rows_as::<C3>(&[0, 1])),
+    ];
+    check_all(cases, &err.to_string());
 }
 
 // Shapes too large to allocate.

@@ -15,8 +15,9 @@ use core::ops::{Add, AddAssign, Index, Mul, Neg, Sub, SubAssign};
 
 use shapegrad::typenum::{U0, U2, U3, U4, U128};
 use shapegrad::{
-    Agree, Const, Dim, Dyn, Grads, InnerDims, IntoView, LiteralRows, MatMul, MatRef, Matrix,
-    RhsFor, SameElem, Scalar, ShapeError, StaticDim, Threads, Write, dim,
+    Agree, Batch as BatchOf, BatchIter, BatchRows, Batches, Const, Dim, Dyn, Grads, InnerDims,
+    IntoView, LiteralRows, MatMul, MatRef, Matrix, RhsFor, SameElem, Scalar, ShapeError, StaticDim,
+    Threads, Write, dim,
 };
 use static_assertions::{
     assert_impl_all, assert_not_impl_any, assert_type_eq_all, const_assert_eq,
@@ -156,6 +157,11 @@ mod signatures {
 
     // Views and transposes: the dimensions swap, the element type and lifetime stay.
 
+    fn try_into_dims_view<'a, R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar>(
+        v: MatRef<'a, R, C, T>,
+    ) -> Result<MatRef<'a, R2, C2, T>, ShapeError> {
+        v.try_into_dims()
+    }
     fn view<R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> MatRef<'_, R, C, T> {
         m.view()
     }
@@ -404,6 +410,76 @@ mod signatures {
         (dy.matmul(w.t()), x.t().matmul(dy))
     }
 
+    // Rows: a run of them is a view of the same columns, `Dyn` rows or the static `N`; gathered
+    // rows are a new matrix, `Dyn` rows or the `R2` asked for.
+
+    fn rows_range<R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> MatRef<'_, Dyn, C, T> {
+        m.rows_range(0..1)
+    }
+    fn try_rows_range_view<'a, R: Dim, C: Dim, T: Scalar>(
+        v: MatRef<'a, R, C, T>,
+    ) -> Result<MatRef<'a, Dyn, C, T>, ShapeError> {
+        v.try_rows_range(0..1)
+    }
+    fn fixed_rows<N: StaticDim, R: Dim, C: Dim, T: Scalar>(
+        m: &Matrix<R, C, T>,
+    ) -> MatRef<'_, N, C, T> {
+        m.fixed_rows::<N>(0)
+    }
+    fn try_fixed_rows_view<'a, N: StaticDim, R: Dim, C: Dim, T: Scalar>(
+        v: MatRef<'a, R, C, T>,
+    ) -> Result<MatRef<'a, N, C, T>, ShapeError> {
+        v.try_fixed_rows::<N>(0)
+    }
+    fn select_rows<R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> Matrix<Dyn, C, T> {
+        m.select_rows(&[0])
+    }
+    fn try_select_rows_view<R: Dim, C: Dim, T: Scalar>(
+        v: MatRef<'_, R, C, T>,
+    ) -> Result<Matrix<Dyn, C, T>, ShapeError> {
+        v.try_select_rows(&[0])
+    }
+    fn select_rows_as<R2: Dim, R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> Matrix<R2, C, T> {
+        m.select_rows_as::<R2>(&[0])
+    }
+    fn try_select_rows_as_view<R2: Dim, R: Dim, C: Dim, T: Scalar>(
+        v: MatRef<'_, R, C, T>,
+    ) -> Result<Matrix<R2, C, T>, ShapeError> {
+        v.try_select_rows_as::<R2>(&[0])
+    }
+
+    // Batches: full batches gather with the batch dimension, the rest with `Dyn`.
+
+    fn batches<B: StaticDim>(n: usize) -> (Batches<B>, Batches<B>) {
+        (Batches::in_order(n).drop_last(), Batches::shuffled(n, 0, 0))
+    }
+    fn batch_iter<B: StaticDim>(b: &Batches<B>) -> (BatchIter<'_, B>, &[usize]) {
+        (b.iter(), b.order())
+    }
+    fn batch_items<'a, B: StaticDim>(b: &'a Batches<B>) -> Option<(&'a [usize], BatchOf<'a, B>)> {
+        let batch = b.into_iter().next()?;
+        Some((batch.indices(), batch))
+    }
+    fn gather_full<B: StaticDim, C: Dim, T: Scalar>(
+        rows: BatchRows<'_, B>,
+        x: &Matrix<Dyn, C, T>,
+        labels: &[usize],
+    ) -> (Matrix<B, C, T>, Vec<usize>, B) {
+        (rows.gather(x), rows.gather_slice(labels), rows.dim())
+    }
+    fn try_gather_rest<C: Dim, T: Scalar>(
+        rows: BatchRows<'_, Dyn>,
+        x: MatRef<'_, Dyn, C, T>,
+    ) -> Result<Matrix<Dyn, C, T>, ShapeError> {
+        rows.try_gather(x)
+    }
+    fn try_gather_slice_rest(
+        rows: BatchRows<'_, Dyn>,
+        labels: &[u8],
+    ) -> Result<Vec<u8>, ShapeError> {
+        rows.try_gather_slice(labels)
+    }
+
     // Dimensions and thread policies.
 
     fn dim_size<D: Dim>(d: D) -> (usize, Option<D>, Option<usize>) {
@@ -549,6 +625,14 @@ assert_impl_all!(MatMul<'static, Batch, In, Out>: Clone, Debug, Send, Sync);
 assert_impl_all!(ShapeError: std::error::Error, Clone, PartialEq, Eq, Send, Sync, Debug);
 assert_impl_all!(Matrix<C2, C3>: AddAssign<Ref<C2, C3>>, SubAssign<Ref<C2, C3>>);
 assert_impl_all!(Write: Copy, Eq, Debug);
+assert_impl_all!(Batches<In>: Clone, Debug, PartialEq, Send, Sync);
+assert_impl_all!(BatchIter<'static, In>: ExactSizeIterator, Clone, Debug, Send, Sync);
+assert_impl_all!(BatchOf<'static, In>: Copy, Debug, PartialEq, Send, Sync);
+assert_impl_all!(BatchRows<'static, Dyn>: Copy, Debug, PartialEq, Send, Sync);
+assert_type_eq_all!(
+    <&'static Batches<In> as IntoIterator>::Item,
+    BatchOf<'static, In>
+);
 
 // Sizes: static dimensions are zero-sized, so a static matrix is exactly a `Vec`; a view is a
 // slice and two strides; each `Dyn` dimension adds one `usize`.

@@ -29,7 +29,7 @@ pub(crate) fn check_len(rows: usize, cols: usize, len: usize) -> Result<(), Shap
 /// The element count of a `rows × cols` matrix of `T` about to be allocated, or
 /// [`ShapeError::TooLarge`] when no allocation can hold it: more than `isize::MAX` bytes, where
 /// `Vec` would panic with "capacity overflow" at a line of the standard library.
-fn alloc_count<T>(rows: usize, cols: usize) -> Result<usize, ShapeError> {
+pub(crate) fn alloc_count<T>(rows: usize, cols: usize) -> Result<usize, ShapeError> {
     let n = element_count(rows, cols)?;
     match n.checked_mul(size_of::<T>()) {
         Some(bytes) if bytes <= isize::MAX as usize => Ok(n),

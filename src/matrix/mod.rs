@@ -1,13 +1,15 @@
 //! Storage and access, no maths: the owned [`Matrix`], the borrowed [`MatRef`] view, their
-//! constructors and their `Debug`.
+//! constructors, runs and gathers of their rows, and their `Debug`.
 
 mod construct;
 mod fmt;
 mod owned;
+mod rows;
 mod view;
 
 pub(crate) use construct::{check_len, element_count};
 pub(crate) use fmt::debug_rows;
 pub use owned::Matrix;
-pub(crate) use owned::retype;
+pub(crate) use owned::{retype, retype_dims};
+pub(crate) use rows::check_indices;
 pub use view::MatRef;

@@ -122,22 +122,25 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     }
 
     /// The same data under other dimension types, checked at run time: the way from [`Dyn`] back
-    /// to static dimensions.
+    /// to static dimensions. [`MatRef::try_into_dims`] does the same for a view.
     ///
     /// # Errors
-    /// [`ShapeError::Dim`] when a static `R2` or `C2` fixes a size other than this matrix's.
+    /// [`ShapeError::Retype`], naming both shapes, when a static `R2` or `C2` fixes a size other
+    /// than this matrix's.
     ///
     /// ```
     /// use shapegrad::{Const, Dyn, Matrix};
     /// let d = Matrix::<Dyn, Dyn>::zeros_with(Dyn(2), Dyn(3));
     /// let s: Matrix<Const<2>, Const<3>> = d.clone().try_into_dims().unwrap();
     /// let err = d.try_into_dims::<Const<3>, Const<3>>().unwrap_err();
-    /// assert_eq!(err.to_string(), "rows: the dimension type fixes the size at 3, but 2 was given");
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "cannot retype a 2×3 matrix as 3×3: the row type fixes 3 rows, but the matrix has 2"
+    /// );
     /// # let _ = s;
     /// ```
     pub fn try_into_dims<R2: Dim, C2: Dim>(self) -> Result<Matrix<R2, C2, T>, ShapeError> {
-        let rows = retype(self.rows, "rows")?;
-        let cols = retype(self.cols, "columns")?;
+        let (rows, cols) = retype_dims(self.dims())?;
         Ok(Matrix::from_vec_unchecked(rows, cols, self.data))
     }
 }
@@ -163,19 +166,43 @@ impl<T: Scalar> Matrix<Dyn, Dyn, T> {
 
 /// Converts a dimension value to another dimension type of the same size.
 pub(crate) fn retype<D: Dim, D2: Dim>(d: D, axis: &'static str) -> Result<D2, ShapeError> {
-    let given = d.size();
-    D2::from_size(given).ok_or_else(|| match D2::RUNTIME_NAME {
+    D2::from_size(d.size()).ok_or_else(|| size_error::<D2>(d.size(), axis))
+}
+
+/// The error for a size `given` that dimension type `D` does not allow: [`ShapeError::Bound`]
+/// for a runtime dimension bound to another size, [`ShapeError::Dim`] otherwise.
+fn size_error<D: Dim>(given: usize, axis: &'static str) -> ShapeError {
+    match D::RUNTIME_NAME {
         Some(dim) => ShapeError::Bound {
             dim,
-            bound: D2::type_size().unwrap_or(given),
+            bound: D::type_size().unwrap_or(given),
             given,
         },
         None => ShapeError::Dim {
             axis,
-            expected: D2::FIXED.unwrap_or(given),
+            expected: D::FIXED.unwrap_or(given),
             given,
         },
-    })
+    }
+}
+
+pub(crate) fn retype_dims<R: Dim, C: Dim, R2: Dim, C2: Dim>(
+    (rows, cols): (R, C),
+) -> Result<(R2, C2), ShapeError> {
+    let given = (rows.size(), cols.size());
+    match (R2::from_size(given.0), C2::from_size(given.1)) {
+        (Some(r), Some(c)) => Ok((r, c)),
+        // A runtime dimension bound to another size is named, with its binding.
+        (None, _) if R2::RUNTIME_NAME.is_some() => Err(size_error::<R2>(given.0, "rows")),
+        (_, None) if C2::RUNTIME_NAME.is_some() => Err(size_error::<C2>(given.1, "columns")),
+        _ => Err(ShapeError::Retype {
+            expected: (
+                R2::type_size().unwrap_or(given.0),
+                C2::type_size().unwrap_or(given.1),
+            ),
+            given,
+        }),
+    }
 }
 
 /// `m[(i, j)]`: the element at row `i`, column `j`; panics when out of range.

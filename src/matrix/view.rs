@@ -198,6 +198,75 @@ impl<'a, R: Dim, C: Dim, T: Scalar> MatRef<'a, R, C, T> {
         }
     }
 
+    /// The same view under other dimension types, checked at run time, without a copy: the way
+    /// from [`Dyn`](crate::Dyn) back to static dimensions, as [`Matrix::try_into_dims`] is for an
+    /// owned matrix.
+    ///
+    /// # Errors
+    /// [`ShapeError::Retype`](crate::ShapeError::Retype), naming both shapes, when a static `R2` or
+    /// `C2` fixes a size other than this view's.
+    ///
+    /// ```
+    /// use shapegrad::{Const, Dyn, MatRef};
+    /// let buf = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+    /// let v = MatRef::try_from_slice(Dyn(2), Dyn(3), &buf).unwrap();
+    /// let s: MatRef<'_, Const<3>, Const<2>> = v.t().try_into_dims().unwrap();
+    /// assert_eq!(s.get(2, 0), Some(3.0));
+    ///
+    /// let err = v.try_into_dims::<Const<3>, Const<2>>().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "cannot retype a 2×3 matrix as 3×2: the dimension types fix 3 rows and 2 columns, \
+    ///      but the matrix has 2 rows and 3 columns"
+    /// );
+    /// ```
+    pub fn try_into_dims<R2: Dim, C2: Dim>(
+        self,
+    ) -> Result<MatRef<'a, R2, C2, T>, crate::ShapeError> {
+        let (rows, cols) = crate::matrix::retype_dims(self.dims())?;
+        Ok(MatRef {
+            data: self.data,
+            rows,
+            cols,
+            row_stride: self.row_stride,
+            col_stride: self.col_stride,
+        })
+    }
+
+    /// The `rows.size()` rows of this view from row `start` on, as a view of the same buffer with
+    /// the same strides.
+    ///
+    /// # Panics
+    /// When the run is not inside the view: callers check it first, and report a
+    /// [`ShapeError::RowRange`](crate::ShapeError::RowRange) when it is not. Checked here too,
+    /// in every build, because the bounds invariant rests on it.
+    #[inline]
+    pub(crate) fn rows_from<R2: Dim>(self, start: usize, rows: R2) -> MatRef<'a, R2, C, T> {
+        let n = rows.size();
+        assert!(
+            start <= self.rows() && n <= self.rows() - start,
+            "shapegrad bug: a run of rows outside the view"
+        );
+        let data = if n == 0 || self.cols() == 0 {
+            // An empty view fits any buffer. The offset of row `start` is not computed: past the
+            // last row it may lie outside the buffer, or overflow.
+            &self.data[..0]
+        } else {
+            // Row `start + n - 1` is a row of this non-empty view, so by the invariant
+            // `(start + n - 1)·row_stride + (cols - 1)·col_stride < data.len()`: the offset of row
+            // `start` is inside the buffer, and the new view's last element is this view's
+            // element at row `start + n - 1`, so the invariant holds for it too.
+            &self.data[start * self.row_stride..]
+        };
+        MatRef {
+            data,
+            rows,
+            cols: self.cols,
+            row_stride: self.row_stride,
+            col_stride: self.col_stride,
+        }
+    }
+
     /// The same view with its row dimension retyped, after a run-time check of its size.
     pub(crate) fn try_with_rows<R2: Dim>(self) -> Result<MatRef<'a, R2, C, T>, crate::ShapeError> {
         Ok(MatRef {
