@@ -3,7 +3,8 @@
 //! - [`matmul`](self::matmul): products (`matmul`, `*`, `_into` with [`Write`](crate::Write)) and
 //!   [`MatMul`](crate::MatMul), whose backward is written with the same typed products;
 //! - `elementwise`: `+`, `-`, a scalar factor, `map`, the broadcast of a bias row;
-//! - `reduce`: sums over all elements, over rows and over columns;
+//! - `reduce`: sums and means over all elements, per column (`1 × C`) and per row (`R × 1`),
+//!   with [`Reduce`](crate::Reduce), their typed backward;
 //! - `unary`: element-wise functions ([`Unary`](crate::Unary): activations, exp, ln, sqrt,
 //!   square), each with its derivative and a typed backward.
 //!
@@ -13,5 +14,5 @@
 
 mod elementwise;
 pub(crate) mod matmul;
-mod reduce;
+pub(crate) mod reduce;
 pub(crate) mod unary;
