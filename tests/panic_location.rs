@@ -554,6 +554,13 @@ fn reduction_backward_of_a_shape_too_large_to_allocate_panics_at_the_callers_lin
 }
 
 #[test]
+fn argmax_of_rows_with_no_elements_panics_at_the_callers_line() {
+    let no_cols = ones(3, 0);
+    let err = no_cols.try_argmax_rows_into(&mut [0; 3]).unwrap_err();
+    check(case!(no_cols.argmax_rows()), &err.to_string());
+}
+
+#[test]
 fn backward_into_checks_both_buffers_before_writing_either() {
     let (x, a) = (ones(2, 3), ones(3, 5));
     let mm = MatMul::forward(&x, &a);

@@ -595,6 +595,12 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
             shapegrad::dim!(Width = dyn);
             Width::bind(1).and_then(|_| Width::bind(2)).unwrap_err()
         },
+        dyn_ones(2, 3)
+            .try_argmax_rows_into(&mut [0; 3])
+            .unwrap_err(),
+        dyn_ones(2, 0)
+            .try_argmax_rows_into(&mut [0; 2])
+            .unwrap_err(),
     ];
     #[cfg(feature = "ndarray")]
     {
@@ -617,7 +623,15 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
 fn every_variant() -> Vec<&'static str> {
     #[allow(unused_mut)] // without the interop features
     let mut names = vec![
-        "Length", "TooLarge", "Strides", "Inner", "Mismatch", "Dim", "Bound",
+        "Length",
+        "TooLarge",
+        "Strides",
+        "Inner",
+        "Mismatch",
+        "Dim",
+        "Bound",
+        "SliceLength",
+        "EmptyAxis",
     ];
     #[cfg(feature = "ndarray")]
     names.extend([
@@ -640,6 +654,8 @@ fn variant(err: &ShapeError) -> &'static str {
         ShapeError::Mismatch { .. } => "Mismatch",
         ShapeError::Dim { .. } => "Dim",
         ShapeError::Bound { .. } => "Bound",
+        ShapeError::SliceLength { .. } => "SliceLength",
+        ShapeError::EmptyAxis { .. } => "EmptyAxis",
         ShapeError::NegativeStride { .. } => "NegativeStride",
         ShapeError::NotContiguous { .. } => "NotContiguous",
         ShapeError::OutsideBuffer { .. } => "OutsideBuffer",

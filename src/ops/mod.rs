@@ -4,7 +4,7 @@
 //!   [`MatMul`](crate::MatMul), whose backward is written with the same typed products;
 //! - `elementwise`: `+`, `-`, a scalar factor, `map`, the broadcast of a bias row;
 //! - `reduce`: sums and means over all elements, per column (`1 × C`) and per row (`R × 1`),
-//!   with [`Reduce`](crate::Reduce), their typed backward;
+//!   with [`Reduce`](crate::Reduce), their typed backward; the index of each row's largest element;
 //! - `unary`: element-wise functions ([`Unary`](crate::Unary): activations, exp, ln, sqrt,
 //!   square), each with its derivative and a typed backward.
 //!

@@ -1,5 +1,5 @@
 //! Reductions: the sum and the mean of all elements (a scalar `T`), of each column (a `1 × C`
-//! row) and of each row (an `R × 1` column).
+//! row) and of each row (an `R × 1` column); the index of the largest element of each row.
 //!
 //! The names say which values come out: `col_sums` gives one sum per column (it adds over the
 //! rows), `row_sums` one per row (it adds over the columns). The result's type says it too, so a
@@ -10,6 +10,7 @@
 //! no rows is a row of NaN, [`row_means`](Matrix::row_means) of one with no columns a column of
 //! NaN, and [`mean`](Matrix::mean) of an empty matrix NaN. Their sums are 0.
 
+mod argmax;
 pub(crate) mod backward;
 
 pub use backward::Reduce;
