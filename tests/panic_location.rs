@@ -18,7 +18,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use shapegrad::Write::{Accumulate, Overwrite};
-use shapegrad::{Const, Dyn, Grads, MatMul, Matrix, Reduce, ShapeError};
+use shapegrad::{Const, Dyn, Grads, MatMul, Matrix, Reduce, RowSoftmax, ShapeError};
 
 /// Where a caught panic happened, and its message.
 #[derive(Debug)]
@@ -506,7 +506,7 @@ fn means_of_an_empty_matrix_too_long_to_allocate_panic_at_the_callers_line() {
     check(case!(tall.row_means()), &err.to_string());
 }
 
-// Reductions and their backward.
+// Reductions, their backward, and softmax.
 
 #[test]
 fn reduction_backward_given_a_dy_of_the_wrong_dyn_size_panics_at_the_callers_line() {
@@ -558,6 +558,20 @@ fn argmax_of_rows_with_no_elements_panics_at_the_callers_line() {
     let no_cols = ones(3, 0);
     let err = no_cols.try_argmax_rows_into(&mut [0; 3]).unwrap_err();
     check(case!(no_cols.argmax_rows()), &err.to_string());
+}
+
+#[test]
+fn softmax_backward_given_a_dy_of_the_wrong_dyn_shape_panics_at_the_callers_line() {
+    let y = ones(2, 3).softmax_rows();
+    let dy = ones(3, 2);
+    let mut dx = ones(2, 3);
+    for f in [RowSoftmax::Softmax, RowSoftmax::LogSoftmax] {
+        let err = f
+            .try_backward_into(&y, &dy, &mut dx, Overwrite)
+            .unwrap_err();
+        check(case!(f.backward(&y, &dy)), &err.to_string());
+    }
+    assert_eq!(dx, ones(2, 3), "dx was written");
 }
 
 #[test]

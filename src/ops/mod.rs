@@ -5,6 +5,8 @@
 //! - `elementwise`: `+`, `-`, a scalar factor, `map`, the broadcast of a bias row;
 //! - `reduce`: sums and means over all elements, per column (`1 × C`) and per row (`R × 1`),
 //!   with [`Reduce`](crate::Reduce), their typed backward; the index of each row's largest element;
+//! - `softmax`: softmax and log-softmax along rows ([`RowSoftmax`](crate::RowSoftmax)), stable,
+//!   each with a typed backward;
 //! - `unary`: element-wise functions ([`Unary`](crate::Unary): activations, exp, ln, sqrt,
 //!   square), each with its derivative and a typed backward.
 //!
@@ -15,4 +17,5 @@
 mod elementwise;
 pub(crate) mod matmul;
 pub(crate) mod reduce;
+pub(crate) mod softmax;
 pub(crate) mod unary;
