@@ -129,6 +129,25 @@ pub enum ShapeError {
         /// The buffer's length, in elements.
         len: usize,
     },
+    /// A slice that receives one value per row (or column) has another length.
+    SliceLength {
+        /// What the operation is doing, such as `"argmax_rows_into: one index per row"`.
+        op: &'static str,
+        /// The length required.
+        expected: usize,
+        /// The length given.
+        given: usize,
+    },
+    /// An operation that needs at least one element along an axis met a matrix with none there,
+    /// such as the largest element of each row of a matrix with no columns.
+    EmptyAxis {
+        /// What the operation is doing, and why it needs an element.
+        op: &'static str,
+        /// What there must be at least one of: `"row"` or `"column"`.
+        axis: &'static str,
+        /// The matrix's shape, `(rows, cols)`.
+        shape: (usize, usize),
+    },
     /// ndarray cannot hold an array of this shape: the product of its nonzero axis lengths exceeds
     /// `isize::MAX` (an empty matrix with an axis that long, or a view repeating its elements
     /// through zero strides).
@@ -304,6 +323,19 @@ impl fmt::Display for ShapeError {
                 "a {}×{} view with strides ({}, {}) does not lie inside the buffer of {len} \
                  elements given with it: pass the slice of the array the view was cut from",
                 shape.0, shape.1, strides.0, strides.1
+            ),
+            ShapeError::SliceLength {
+                op,
+                expected,
+                given,
+            } => write!(
+                f,
+                "{op}: expected a slice of {expected} elements, but its length is {given}"
+            ),
+            ShapeError::EmptyAxis { op, axis, shape } => write!(
+                f,
+                "{op}: expected a matrix with at least one {axis}, but a {}×{} matrix was given",
+                shape.0, shape.1
             ),
             ShapeError::TooLargeForNdarray { shape } => write!(
                 f,

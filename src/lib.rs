@@ -27,6 +27,8 @@ pub use interop::nalgebra::{FromNalgebraDim, ToNalgebraDim};
 pub use matrix::{MatRef, Matrix};
 pub use ops::loss;
 pub use ops::matmul::{Grads, MatMul, Write};
+pub use ops::reduce::Reduce;
+pub use ops::softmax::RowSoftmax;
 pub use ops::unary::Unary;
 pub use scalar::Scalar;
 pub use shape::{

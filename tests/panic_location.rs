@@ -18,7 +18,9 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use shapegrad::Write::{Accumulate, Overwrite};
-use shapegrad::{Batch, Batches, Const, Dyn, Grads, MatMul, Matrix, ShapeError};
+use shapegrad::{
+    Batch, Batches, Const, Dyn, Grads, MatMul, Matrix, Reduce, RowSoftmax, ShapeError,
+};
 
 /// Where a caught panic happened, and its message.
 #[derive(Debug)]
@@ -580,6 +582,85 @@ fn sums_of_an_empty_matrix_too_long_to_allocate_panic_at_the_callers_line() {
     check(case!(wide.col_sums()), &err.to_string());
     let err = ShapeError::TooLarge { rows: n, cols: 1 };
     check(case!(tall.row_sums()), &err.to_string());
+}
+
+#[test]
+fn means_of_an_empty_matrix_too_long_to_allocate_panic_at_the_callers_line() {
+    let n = 1 << 62;
+    let wide = Matrix::<Dyn, Dyn>::zeros_with(Dyn(0), Dyn(n));
+    let tall = Matrix::<Dyn, Dyn>::zeros_with(Dyn(n), Dyn(0));
+    let err = ShapeError::TooLarge { rows: 1, cols: n };
+    check(case!(wide.col_means()), &err.to_string());
+    let err = ShapeError::TooLarge { rows: n, cols: 1 };
+    check(case!(tall.row_means()), &err.to_string());
+}
+
+// Reductions, their backward, and softmax.
+
+#[test]
+fn reduction_backward_given_a_dy_of_the_wrong_dyn_size_panics_at_the_callers_line() {
+    let dims = (Dyn(3), Dyn(2));
+    let dy_col = Matrix::<Const<1>, Dyn>::filled_with(Const, Dyn(4), 1.0);
+    let dy_row = Matrix::<Dyn, Const<1>>::filled_with(Dyn(2), Const, 1.0);
+    let mut dx = ones(3, 2);
+    for kind in [Reduce::Sum, Reduce::Mean] {
+        let err = kind
+            .try_col_backward_into(&dy_col, &mut dx, Overwrite)
+            .unwrap_err();
+        check(case!(kind.col_backward(dims, &dy_col)), &err.to_string());
+        let err = kind
+            .try_row_backward_into(&dy_row, &mut dx, Accumulate)
+            .unwrap_err();
+        check(case!(kind.row_backward(dims, &dy_row)), &err.to_string());
+    }
+    assert_eq!(dx, ones(3, 2), "dx was written");
+}
+
+#[test]
+fn reduction_backward_of_a_shape_too_large_to_allocate_panics_at_the_callers_line() {
+    let dims = (Dyn(1 << 62), Dyn(4));
+    let err = ShapeError::TooLarge {
+        rows: 1 << 62,
+        cols: 4,
+    };
+    let dy_col = Matrix::<Const<1>, Dyn>::zeros_with(Const, Dyn(4));
+    let cases = vec![
+        case!(Reduce::Mean.col_backward(dims, &dy_col)),
+        case!(Reduce::Sum.all_backward(dims, 1.0_f32)),
+        case!(Reduce::Mean.all_backward(dims, 1.0_f64)),
+    ];
+    check_all(cases, &err.to_string());
+    let dy_row = Matrix::<Dyn, Const<1>>::zeros_with(Dyn(2), Const);
+    let err = ShapeError::TooLarge {
+        rows: 2,
+        cols: 1 << 62,
+    };
+    let wide = (Dyn(2), Dyn(1 << 62));
+    check(
+        case!(Reduce::Sum.row_backward(wide, &dy_row)),
+        &err.to_string(),
+    );
+}
+
+#[test]
+fn argmax_of_rows_with_no_elements_panics_at_the_callers_line() {
+    let no_cols = ones(3, 0);
+    let err = no_cols.try_argmax_rows_into(&mut [0; 3]).unwrap_err();
+    check(case!(no_cols.argmax_rows()), &err.to_string());
+}
+
+#[test]
+fn softmax_backward_given_a_dy_of_the_wrong_dyn_shape_panics_at_the_callers_line() {
+    let y = ones(2, 3).softmax_rows();
+    let dy = ones(3, 2);
+    let mut dx = ones(2, 3);
+    for f in [RowSoftmax::Softmax, RowSoftmax::LogSoftmax] {
+        let err = f
+            .try_backward_into(&y, &dy, &mut dx, Overwrite)
+            .unwrap_err();
+        check(case!(f.backward(&y, &dy)), &err.to_string());
+    }
+    assert_eq!(dx, ones(2, 3), "dx was written");
 }
 
 #[test]

@@ -624,6 +624,12 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
         },
         shapegrad::loss::cross_entropy(&dyn_ones(2, 3), &[0]).unwrap_err(),
         shapegrad::loss::cross_entropy(&dyn_ones(2, 3), &[0, 3]).unwrap_err(),
+        dyn_ones(2, 3)
+            .try_argmax_rows_into(&mut [0; 3])
+            .unwrap_err(),
+        dyn_ones(2, 0)
+            .try_argmax_rows_into(&mut [0; 2])
+            .unwrap_err(),
     ];
     #[cfg(feature = "ndarray")]
     {
@@ -656,7 +662,16 @@ fn every_variant() -> Vec<&'static str> {
     // public API (the right operand of `MatMul` retyped to the left operand's inner dimension
     // after their sizes were compared).
     let mut names = vec![
-        "Length", "TooLarge", "Strides", "Inner", "Mismatch", "Bound", "Labels", "Label",
+        "Length",
+        "TooLarge",
+        "Strides",
+        "Inner",
+        "Mismatch",
+        "Bound",
+        "Labels",
+        "Label",
+        "SliceLength",
+        "EmptyAxis",
     ];
     #[cfg(feature = "ndarray")]
     names.extend([
@@ -682,6 +697,8 @@ fn variant(err: &ShapeError) -> &'static str {
         ShapeError::Bound { .. } => "Bound",
         ShapeError::Labels { .. } => "Labels",
         ShapeError::Label { .. } => "Label",
+        ShapeError::SliceLength { .. } => "SliceLength",
+        ShapeError::EmptyAxis { .. } => "EmptyAxis",
         ShapeError::NegativeStride { .. } => "NegativeStride",
         ShapeError::NotContiguous { .. } => "NotContiguous",
         ShapeError::OutsideBuffer { .. } => "OutsideBuffer",

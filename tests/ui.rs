@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-const TOPICS: [&str; 7] = [
+const TOPICS: [&str; 8] = [
     "matmul",
     "views",
     "backward",
@@ -15,6 +15,7 @@ const TOPICS: [&str; 7] = [
     "dyn",
     "construction",
     "graph",
+    "reduce",
 ];
 
 #[test]

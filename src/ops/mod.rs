@@ -3,7 +3,10 @@
 //! - [`matmul`](self::matmul): products (`matmul`, `*`, `_into` with [`Write`](crate::Write)) and
 //!   [`MatMul`](crate::MatMul), whose backward is written with the same typed products;
 //! - `elementwise`: `+`, `-`, a scalar factor, `map`, the broadcast of a bias row;
-//! - `reduce`: sums over all elements, over rows and over columns;
+//! - `reduce`: sums and means over all elements, per column (`1 × C`) and per row (`R × 1`),
+//!   with [`Reduce`](crate::Reduce), their typed backward; the index of each row's largest element;
+//! - `softmax`: softmax and log-softmax along rows ([`RowSoftmax`](crate::RowSoftmax)), stable,
+//!   each with a typed backward;
 //! - [`loss`](crate::loss): mean squared error, softmax cross-entropy with class labels and
 //!   binary cross-entropy, from logits, each with its backward;
 //! - `unary`: element-wise functions ([`Unary`](crate::Unary): activations, exp, ln, sqrt,
@@ -16,5 +19,6 @@
 mod elementwise;
 pub mod loss;
 pub(crate) mod matmul;
-mod reduce;
+pub(crate) mod reduce;
+pub(crate) mod softmax;
 pub(crate) mod unary;
