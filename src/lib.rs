@@ -20,7 +20,7 @@ mod threads;
 pub use error::ShapeError;
 #[cfg(feature = "nalgebra")]
 pub use interop::nalgebra::{FromNalgebraDim, ToNalgebraDim};
-pub use matrix::{MatRef, Matrix};
+pub use matrix::{MatRef, Matrix, RowsIter, RowsIterMut};
 pub use ops::matmul::{Grads, MatMul, Write};
 pub use ops::unary::Unary;
 pub use scalar::Scalar;

@@ -371,7 +371,7 @@ fn backward_passes_into_a_gradient_buffer_of_the_wrong_dyn_shape_panic_at_the_ca
 #[test]
 fn element_wise_operators_on_dyn_shapes_that_differ_panic_at_the_callers_line() {
     let (a, b) = (ones(2, 3), ones(3, 2));
-    let (mut m_add, mut m_sub) = (ones(2, 3), ones(2, 3));
+    let (mut m_add, mut m_sub, mut m_axpy) = (ones(2, 3), ones(2, 3), ones(2, 3));
     let cases = vec![
         (case!(&a + &b), "add: both operands must have one shape"),
         (case!(&a - &b), "sub: both operands must have one shape"),
@@ -383,6 +383,14 @@ fn element_wise_operators_on_dyn_shapes_that_differ_panic_at_the_callers_line() 
             case!(m_sub -= &b),
             "sub_assign: both operands must have one shape",
         ),
+        (
+            case!(a.zip_map(&b, f32::max)),
+            "zip_map: both operands must have one shape",
+        ),
+        (
+            case!(m_axpy.axpy(2.0, &b)),
+            "axpy: x must have the matrix's shape",
+        ),
     ];
     for (case, op) in cases {
         let err = ShapeError::Mismatch {
@@ -392,8 +400,8 @@ fn element_wise_operators_on_dyn_shapes_that_differ_panic_at_the_callers_line() 
         };
         check(case, &err.to_string());
     }
-    // Neither left operand was touched.
-    assert_eq!((m_add, m_sub), (ones(2, 3), ones(2, 3)));
+    // No left operand was touched.
+    assert_eq!((m_add, m_sub, m_axpy), (ones(2, 3), ones(2, 3), ones(2, 3)));
 }
 
 #[test]
@@ -425,6 +433,20 @@ fn indexing_out_of_range_panics_at_the_callers_line() {
     // Inside the buffer (row 1, column 0), so only the shape check can catch it.
     let cases = vec![case!(d[(0, 3)]), case!(s[(0, 3)])];
     check_all(cases, "index (0, 3) out of range for a 2×3 matrix");
+}
+
+#[test]
+fn indexing_mutably_out_of_range_panics_at_the_callers_line() {
+    let (mut d, mut s) = (ones(2, 3), Matrix::<C2, C3>::ones());
+    let cases = vec![case!(d[(2, 0)] = 0.0), case!(s[(2, 0)] += 1.0)];
+    check_all(cases, "index (2, 0) out of range for a 2×3 matrix");
+    let cases = vec![case!(d[(0, 3)] = 0.0), case!(s[(0, 3)] *= 2.0)];
+    check_all(cases, "index (0, 3) out of range for a 2×3 matrix");
+    assert_eq!(
+        (d, s),
+        (ones(2, 3), Matrix::ones()),
+        "an element was written"
+    );
 }
 
 // Shapes too large to allocate.

@@ -2,7 +2,8 @@
 //!
 //! - [`matmul`](self::matmul): products (`matmul`, `*`, `_into` with [`Write`](crate::Write)) and
 //!   [`MatMul`](crate::MatMul), whose backward is written with the same typed products;
-//! - `elementwise`: `+`, `-`, a scalar factor, `map`, the broadcast of a bias row;
+//! - `elementwise`: `+`, `-`, `+=`, `-=`, a scalar factor or shift, `map`, `zip_map`, `axpy`,
+//!   the broadcast of a bias row in place;
 //! - `reduce`: sums over all elements, over rows and over columns;
 //! - `unary`: element-wise functions ([`Unary`](crate::Unary): activations, exp, ln, sqrt,
 //!   square), each with its derivative and a typed backward.
