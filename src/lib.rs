@@ -21,6 +21,7 @@ pub use error::ShapeError;
 #[cfg(feature = "nalgebra")]
 pub use interop::nalgebra::{FromNalgebraDim, ToNalgebraDim};
 pub use matrix::{MatRef, Matrix, RowsIter, RowsIterMut};
+pub use ops::binary::{Binary, BinaryGrads, Scale};
 pub use ops::matmul::{Grads, MatMul, Write};
 pub use ops::unary::Unary;
 pub use scalar::Scalar;

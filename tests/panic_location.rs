@@ -18,7 +18,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use shapegrad::Write::{Accumulate, Overwrite};
-use shapegrad::{Const, Dyn, Grads, MatMul, Matrix, ShapeError};
+use shapegrad::{Binary, Const, Dyn, Grads, MatMul, Matrix, Scale, ShapeError};
 
 /// Where a caught panic happened, and its message.
 #[derive(Debug)]
@@ -402,6 +402,65 @@ fn element_wise_operators_on_dyn_shapes_that_differ_panic_at_the_callers_line() 
     }
     // No left operand was touched.
     assert_eq!((m_add, m_sub, m_axpy), (ones(2, 3), ones(2, 3), ones(2, 3)));
+}
+
+#[test]
+fn binary_ops_on_dyn_shapes_that_differ_panic_at_the_callers_line() {
+    let (a, b) = (ones(2, 3), ones(3, 2));
+    let cases = vec![
+        (
+            case!(a.hadamard(&b)),
+            "hadamard: both operands must have one shape",
+        ),
+        (
+            case!(a.div_elem(&b)),
+            "div_elem: both operands must have one shape",
+        ),
+        (
+            case!(a.binary(Binary::Sub, &b)),
+            "sub: both operands must have one shape",
+        ),
+    ];
+    for (case, op) in cases {
+        let err = ShapeError::Mismatch {
+            op,
+            expected: (2, 3),
+            given: (3, 2),
+        };
+        check(case, &err.to_string());
+    }
+}
+
+#[test]
+fn binary_backward_passes_given_a_dy_of_the_wrong_dyn_shape_panic_at_the_callers_line() {
+    let (a, b, dy) = (ones(2, 3), ones(2, 3), ones(3, 2));
+    let err = Binary::Hadamard
+        .try_backward_into(&a, &b, &dy, None, None, Overwrite)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Mismatch {
+            op: "binary backward: dy must have a's shape",
+            expected: (2, 3),
+            given: (3, 2)
+        }
+    );
+    check(
+        case!(Binary::Hadamard.backward(&a, &b, &dy)),
+        &err.to_string(),
+    );
+    let err = Scale(2.0)
+        .try_backward_into(&a, &dy, None, None, Accumulate)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Mismatch {
+            op: "scale backward: dy must have a's shape",
+            expected: (2, 3),
+            given: (3, 2)
+        }
+    );
+    check(case!(Scale(2.0).backward(&a, &dy)), &err.to_string());
 }
 
 #[test]

@@ -140,7 +140,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     }
 
     /// `f` of each pair of elements, into a new matrix of this shape.
-    fn try_zip_with(
+    pub(super) fn try_zip_with(
         &self,
         other: &Self,
         op: &'static str,
@@ -180,8 +180,7 @@ impl<R: Dim, C: Dim, T: Scalar> Add for &Matrix<R, C, T> {
     type Output = Matrix<R, C, T>;
     #[track_caller]
     fn add(self, rhs: Self) -> Matrix<R, C, T> {
-        self.try_zip_with(rhs, "add: both operands must have one shape", |a, b| a + b)
-            .or_panic()
+        self.try_add(rhs).or_panic()
     }
 }
 
@@ -193,8 +192,7 @@ impl<R: Dim, C: Dim, T: Scalar> Sub for &Matrix<R, C, T> {
     type Output = Matrix<R, C, T>;
     #[track_caller]
     fn sub(self, rhs: Self) -> Matrix<R, C, T> {
-        self.try_zip_with(rhs, "sub: both operands must have one shape", |a, b| a - b)
-            .or_panic()
+        self.try_sub(rhs).or_panic()
     }
 }
 

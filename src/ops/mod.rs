@@ -4,6 +4,10 @@
 //!   [`MatMul`](crate::MatMul), whose backward is written with the same typed products;
 //! - `elementwise`: `+`, `-`, `+=`, `-=`, a scalar factor or shift, `map`, `zip_map`, `axpy`,
 //!   the broadcast of a bias row in place;
+//! - `binary`: element-wise functions of two matrices of one type ([`Binary`](crate::Binary):
+//!   add, sub, the Hadamard product, divide) and a scalar factor ([`Scale`](crate::Scale)), each
+//!   with a typed backward that gives both operands' gradients
+//!   ([`BinaryGrads`](crate::BinaryGrads));
 //! - `reduce`: sums over all elements, over rows and over columns;
 //! - `unary`: element-wise functions ([`Unary`](crate::Unary): activations, exp, ln, sqrt,
 //!   square), each with its derivative and a typed backward.
@@ -12,6 +16,7 @@
 //! checked once for every shape: a gradient of the wrong shape, or a dropped transpose, does not
 //! compile. The autodiff graph calls the same functions.
 
+pub(crate) mod binary;
 mod elementwise;
 pub(crate) mod matmul;
 mod reduce;
