@@ -464,6 +464,44 @@ fn binary_backward_passes_given_a_dy_of_the_wrong_dyn_shape_panic_at_the_callers
 }
 
 #[test]
+fn broadcasts_of_the_wrong_dyn_size_panic_at_the_callers_line() {
+    let (a, dy) = (ones(2, 3), ones(2, 3));
+    let row = Matrix::<Const<1>, Dyn>::filled_with(Const, Dyn(2), 1.0);
+    let col = Matrix::<Dyn, Const<1>>::filled_with(Dyn(3), Const, 1.0);
+
+    let err = a.try_broadcast_row(Binary::Add, &row).unwrap_err();
+    check(case!(a.broadcast_row(Binary::Add, &row)), &err.to_string());
+    let err = a.try_broadcast_col(Binary::Hadamard, &col).unwrap_err();
+    check(
+        case!(a.broadcast_col(Binary::Hadamard, &col)),
+        &err.to_string(),
+    );
+
+    let err = Binary::Add
+        .try_backward_row_into(&a, &row, &dy, None, None, Overwrite)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Mismatch {
+            op: "row broadcast backward: the row must have a's columns",
+            expected: (1, 3),
+            given: (1, 2)
+        }
+    );
+    check(
+        case!(Binary::Add.backward_row(&a, &row, &dy)),
+        &err.to_string(),
+    );
+    let err = Binary::Div
+        .try_backward_col_into(&a, &col, &dy, None, None, Accumulate)
+        .unwrap_err();
+    check(
+        case!(Binary::Div.backward_col(&a, &col, &dy)),
+        &err.to_string(),
+    );
+}
+
+#[test]
 fn adding_a_bias_row_of_the_wrong_dyn_width_panics_at_the_callers_line() {
     let mut y = Matrix::<Dyn, Dyn>::zeros_with(Dyn(4), Dyn(3));
     let b = Matrix::<Const<1>, Dyn>::filled_with(Const, Dyn(2), 1.0);

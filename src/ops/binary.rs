@@ -6,7 +6,7 @@
 //! transposed shapes (`Matrix<A, B>` ⊙ `Matrix<B, A>`) does not compile; only
 //! [`Dyn`](crate::Dyn) sizes are compared at run time. The backward of `y = f(a, b)` is
 //! `da = dy ⊙ ∂f/∂a` and `db = dy ⊙ ∂f/∂b`, each a matrix of its operand's type
-//! ([`BinaryGrads`]).
+//! ([`BinaryGrads`]). The same [`Binary`] broadcast over rows or columns is in `broadcast.rs`.
 //!
 //! # Names
 //!
@@ -25,7 +25,8 @@ use crate::{Dim, Matrix, Scalar, ShapeError, Write};
 /// The [`Matrix`] methods apply one: `+` or [`try_add`](Matrix::try_add), `-` or
 /// [`try_sub`](Matrix::try_sub), [`hadamard`](Matrix::hadamard), [`div_elem`](Matrix::div_elem),
 /// or any of them with [`binary`](Matrix::binary). [`backward`](Self::backward) gives the
-/// gradients of both operands.
+/// gradients of both operands; [`backward_row`](Self::backward_row) and
+/// [`backward_col`](Self::backward_col) those of a broadcast.
 ///
 /// ```
 /// use shapegrad::{Binary, BinaryGrads, Const, Matrix};
@@ -209,7 +210,9 @@ impl Binary {
 /// The gradients of both operands of a binary op: `da` has the type of the first operand, `db`
 /// the type of the second.
 ///
-/// For [`Binary`] both are `Matrix<R, C, T>`, and for [`Scale`] `db` is the scalar `T`. A gradient given to the other operand's type does not compile, unless the two
+/// For [`Binary`] both are `Matrix<R, C, T>`; for a broadcast
+/// ([`Binary::backward_row`]) `db` is the row's `Matrix<Const<1>, C, T>`, and for [`Scale`] it is
+/// the scalar `T`. A gradient given to the other operand's type does not compile, unless the two
 /// types are the same.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BinaryGrads<A, B = A> {

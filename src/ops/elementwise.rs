@@ -83,7 +83,10 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         })
     }
 
-    /// Adds `row` to every row: `self[i, j] += row[0, j]`, the broadcast that adds a bias.
+    /// Adds `row` to every row: `self[i, j] += row[0, j]`, the broadcast that adds a bias, in
+    /// place. [`broadcast_row`](Self::broadcast_row) with [`Binary::Add`](crate::Binary::Add) is
+    /// the same into a new matrix, and [`Binary::backward_row`](crate::Binary::backward_row) its
+    /// backward.
     ///
     /// ```
     /// use shapegrad::{dim, Const, Matrix};

@@ -8,6 +8,8 @@
 //!   add, sub, the Hadamard product, divide) and a scalar factor ([`Scale`](crate::Scale)), each
 //!   with a typed backward that gives both operands' gradients
 //!   ([`BinaryGrads`](crate::BinaryGrads));
+//! - `broadcast`: a [`Binary`](crate::Binary) function of a matrix and a `1 × C` row or an
+//!   `R × 1` column, whose backward reduces the row's or column's gradient to its own type;
 //! - `reduce`: sums over all elements, over rows and over columns;
 //! - `unary`: element-wise functions ([`Unary`](crate::Unary): activations, exp, ln, sqrt,
 //!   square), each with its derivative and a typed backward.
@@ -17,6 +19,7 @@
 //! compile. The autodiff graph calls the same functions.
 
 pub(crate) mod binary;
+mod broadcast;
 mod elementwise;
 pub(crate) mod matmul;
 mod reduce;
