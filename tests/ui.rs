@@ -7,7 +7,15 @@
 
 use std::path::Path;
 
-const TOPICS: [&str; 6] = ["matmul", "views", "backward", "dims", "dyn", "construction"];
+const TOPICS: [&str; 7] = [
+    "matmul",
+    "views",
+    "backward",
+    "dims",
+    "dyn",
+    "construction",
+    "ops",
+];
 
 #[test]
 fn ui() {
