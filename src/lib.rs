@@ -24,7 +24,8 @@ pub use data::batches::{Batch, BatchIter, BatchRows, Batches};
 pub use error::ShapeError;
 #[cfg(feature = "nalgebra")]
 pub use interop::nalgebra::{FromNalgebraDim, ToNalgebraDim};
-pub use matrix::{MatRef, Matrix};
+pub use matrix::{MatRef, Matrix, RowsIter, RowsIterMut};
+pub use ops::binary::{Binary, BinaryGrads, Scale};
 pub use ops::loss;
 pub use ops::matmul::{Grads, MatMul, Write};
 pub use ops::reduce::Reduce;

@@ -19,7 +19,8 @@ use std::sync::Once;
 
 use shapegrad::Write::{Accumulate, Overwrite};
 use shapegrad::{
-    Batch, Batches, Const, Dyn, Grads, MatMul, Matrix, Reduce, RowSoftmax, ShapeError,
+    Batch, Batches, Binary, Const, Dyn, Grads, MatMul, Matrix, Reduce, RowSoftmax, Scale,
+    ShapeError,
 };
 
 /// Where a caught panic happened, and its message.
@@ -373,7 +374,7 @@ fn backward_passes_into_a_gradient_buffer_of_the_wrong_dyn_shape_panic_at_the_ca
 #[test]
 fn element_wise_operators_on_dyn_shapes_that_differ_panic_at_the_callers_line() {
     let (a, b) = (ones(2, 3), ones(3, 2));
-    let (mut m_add, mut m_sub) = (ones(2, 3), ones(2, 3));
+    let (mut m_add, mut m_sub, mut m_axpy) = (ones(2, 3), ones(2, 3), ones(2, 3));
     let cases = vec![
         (case!(&a + &b), "add: both operands must have one shape"),
         (case!(&a - &b), "sub: both operands must have one shape"),
@@ -385,6 +386,14 @@ fn element_wise_operators_on_dyn_shapes_that_differ_panic_at_the_callers_line() 
             case!(m_sub -= &b),
             "sub_assign: both operands must have one shape",
         ),
+        (
+            case!(a.zip_map(&b, f32::max)),
+            "zip_map: both operands must have one shape",
+        ),
+        (
+            case!(m_axpy.axpy(2.0, &b)),
+            "axpy: x must have the matrix's shape",
+        ),
     ];
     for (case, op) in cases {
         let err = ShapeError::Mismatch {
@@ -394,8 +403,105 @@ fn element_wise_operators_on_dyn_shapes_that_differ_panic_at_the_callers_line() 
         };
         check(case, &err.to_string());
     }
-    // Neither left operand was touched.
-    assert_eq!((m_add, m_sub), (ones(2, 3), ones(2, 3)));
+    // No left operand was touched.
+    assert_eq!((m_add, m_sub, m_axpy), (ones(2, 3), ones(2, 3), ones(2, 3)));
+}
+
+#[test]
+fn binary_ops_on_dyn_shapes_that_differ_panic_at_the_callers_line() {
+    let (a, b) = (ones(2, 3), ones(3, 2));
+    let cases = vec![
+        (
+            case!(a.hadamard(&b)),
+            "hadamard: both operands must have one shape",
+        ),
+        (
+            case!(a.div_elem(&b)),
+            "div_elem: both operands must have one shape",
+        ),
+        (
+            case!(a.binary(Binary::Sub, &b)),
+            "sub: both operands must have one shape",
+        ),
+    ];
+    for (case, op) in cases {
+        let err = ShapeError::Mismatch {
+            op,
+            expected: (2, 3),
+            given: (3, 2),
+        };
+        check(case, &err.to_string());
+    }
+}
+
+#[test]
+fn binary_backward_passes_given_a_dy_of_the_wrong_dyn_shape_panic_at_the_callers_line() {
+    let (a, b, dy) = (ones(2, 3), ones(2, 3), ones(3, 2));
+    let err = Binary::Hadamard
+        .try_backward_into(&a, &b, &dy, None, None, Overwrite)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Mismatch {
+            op: "binary backward: dy must have a's shape",
+            expected: (2, 3),
+            given: (3, 2)
+        }
+    );
+    check(
+        case!(Binary::Hadamard.backward(&a, &b, &dy)),
+        &err.to_string(),
+    );
+    let err = Scale(2.0)
+        .try_backward_into(&a, &dy, None, None, Accumulate)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Mismatch {
+            op: "scale backward: dy must have a's shape",
+            expected: (2, 3),
+            given: (3, 2)
+        }
+    );
+    check(case!(Scale(2.0).backward(&a, &dy)), &err.to_string());
+}
+
+#[test]
+fn broadcasts_of_the_wrong_dyn_size_panic_at_the_callers_line() {
+    let (a, dy) = (ones(2, 3), ones(2, 3));
+    let row = Matrix::<Const<1>, Dyn>::filled_with(Const, Dyn(2), 1.0);
+    let col = Matrix::<Dyn, Const<1>>::filled_with(Dyn(3), Const, 1.0);
+
+    let err = a.try_broadcast_row(Binary::Add, &row).unwrap_err();
+    check(case!(a.broadcast_row(Binary::Add, &row)), &err.to_string());
+    let err = a.try_broadcast_col(Binary::Hadamard, &col).unwrap_err();
+    check(
+        case!(a.broadcast_col(Binary::Hadamard, &col)),
+        &err.to_string(),
+    );
+
+    let err = Binary::Add
+        .try_backward_row_into(&a, &row, &dy, None, None, Overwrite)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ShapeError::Mismatch {
+            op: "row broadcast backward: the row must have a's columns",
+            expected: (1, 3),
+            given: (1, 2)
+        }
+    );
+    check(
+        case!(Binary::Add.backward_row(&a, &row, &dy)),
+        &err.to_string(),
+    );
+    let err = Binary::Div
+        .try_backward_col_into(&a, &col, &dy, None, None, Accumulate)
+        .unwrap_err();
+    check(
+        case!(Binary::Div.backward_col(&a, &col, &dy)),
+        &err.to_string(),
+    );
 }
 
 #[test]
@@ -514,6 +620,20 @@ fn gathers_into_a_static_row_dimension_of_another_size_panic_at_the_callers_line
         case!(d.view().select_rows_as::<C3>(&[0, 1])),
     ];
     check_all(cases, &err.to_string());
+}
+
+#[test]
+fn indexing_mutably_out_of_range_panics_at_the_callers_line() {
+    let (mut d, mut s) = (ones(2, 3), Matrix::<C2, C3>::ones());
+    let cases = vec![case!(d[(2, 0)] = 0.0), case!(s[(2, 0)] += 1.0)];
+    check_all(cases, "index (2, 0) out of range for a 2×3 matrix");
+    let cases = vec![case!(d[(0, 3)] = 0.0), case!(s[(0, 3)] *= 2.0)];
+    check_all(cases, "index (0, 3) out of range for a 2×3 matrix");
+    assert_eq!(
+        (d, s),
+        (ones(2, 3), Matrix::ones()),
+        "an element was written"
+    );
 }
 
 // Shapes too large to allocate.

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-const TOPICS: [&str; 8] = [
+const TOPICS: [&str; 9] = [
     "matmul",
     "views",
     "backward",
@@ -16,6 +16,7 @@ const TOPICS: [&str; 8] = [
     "construction",
     "graph",
     "reduce",
+    "ops",
 ];
 
 #[test]

@@ -2,7 +2,7 @@
 //! accessors and conversions. Constructors are in `construct.rs`, formatting in `fmt.rs`, and the
 //! maths in `ops/`.
 
-use core::ops::Index;
+use core::ops::{Index, IndexMut};
 
 use crate::error::OrPanic;
 use crate::{Dim, Dyn, MatRef, Scalar, ShapeError};
@@ -217,5 +217,26 @@ impl<R: Dim, C: Dim, T: Scalar> Index<(usize, usize)> for Matrix<R, C, T> {
             self.cols()
         );
         &self.data[i * self.cols() + j]
+    }
+}
+
+/// `m[(i, j)] = v`: the element at row `i`, column `j`, mutable; panics when out of range.
+///
+/// ```
+/// use shapegrad::{Const, Matrix};
+/// let mut m = Matrix::<Const<2>, Const<2>>::zeros();
+/// m[(1, 0)] = 3.0;
+/// m[(1, 0)] += 1.0;
+/// assert_eq!(m.as_slice(), &[0.0, 0.0, 4.0, 0.0]);
+/// ```
+impl<R: Dim, C: Dim, T: Scalar> IndexMut<(usize, usize)> for Matrix<R, C, T> {
+    #[track_caller]
+    fn index_mut(&mut self, (i, j): (usize, usize)) -> &mut T {
+        let (rows, cols) = (self.rows(), self.cols());
+        assert!(
+            i < rows && j < cols,
+            "index ({i}, {j}) out of range for a {rows}×{cols} matrix"
+        );
+        &mut self.data[i * cols + j]
     }
 }

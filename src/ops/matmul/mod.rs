@@ -127,6 +127,9 @@ impl<I: Dim, K: Dim, T: Scalar> Matrix<I, K, T> {
     /// columns. Both come from [`RhsFor`], so that when the inner dimensions differ the compiler
     /// leaves them unknown and reports that one mistake, not also a result type that does not fit.
     ///
+    /// This is the matrix product, as is `*`; the element-wise (Hadamard) product is
+    /// [`hadamard`](Self::hadamard).
+    ///
     /// ```
     /// use shapegrad::{dim, Matrix};
     /// dim!(Batch = 8, In = 4, Out = 2);
