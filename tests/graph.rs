@@ -238,3 +238,63 @@ fn a_bad_label_is_an_error_and_records_nothing() {
     let loss = g.cross_entropy(lv, &[0, 1, 1, 0, 1]).unwrap();
     assert!((g.scalar(loss) - 2f64.ln()).abs() < 1e-15);
 }
+
+/// A layer norm with a learned scale and shift, then a softmax, a log-softmax and every
+/// reduction, through a graph: `(x, γ, β)` to a scalar, and its gradients.
+#[allow(clippy::type_complexity)]
+fn norm_and_friends(
+    p: &(
+        Matrix<Batch, Hidden, f64>,
+        Matrix<Const<1>, Hidden, f64>,
+        Matrix<Const<1>, Hidden, f64>,
+    ),
+) -> (
+    f64,
+    (
+        Matrix<Batch, Hidden, f64>,
+        Matrix<Const<1>, Hidden, f64>,
+        Matrix<Const<1>, Hidden, f64>,
+    ),
+) {
+    use shapegrad::Binary;
+    let eps = Matrix::<Batch, Const<1>, f64>::filled_with(Batch, Const, 1e-3);
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let (x, gamma, beta) = (g.param(&p.0), g.param(&p.1), g.param(&p.2));
+    let centred = g.broadcast_col(Binary::Sub, x, g.row_means(x));
+    let var = g.row_means(g.square(centred));
+    let std = g.sqrt(g.add(var, g.input(&eps)));
+    let normed = g.broadcast_col(Binary::Div, centred, std);
+    let y = g.add_row(g.broadcast_row(Binary::Hadamard, normed, gamma), beta);
+    let probs = g.softmax_rows(y);
+    let logp = g.log_softmax_rows(g.scale(y, 0.5));
+    let mixed = g.hadamard(probs, g.sub(logp, g.div(y, g.exp(y))));
+    let per_col = g.col_sums(mixed);
+    let loss = g.add(
+        g.sum(g.hadamard(per_col, g.col_means(y))),
+        g.mean(g.row_sums(g.tanh(y))),
+    );
+    let value = g.scalar(loss);
+    let grads = g.backward(loss);
+    (
+        value,
+        (
+            grads.get(x).to_matrix(),
+            grads.get(gamma).to_matrix(),
+            grads.get(beta).to_matrix(),
+        ),
+    )
+}
+
+#[test]
+fn every_graph_op_has_the_gradients_central_differences_give() {
+    let p = (
+        Matrix::<Batch, Hidden, f64>::rand(1).map(|v| 4.0 * v - 2.0),
+        Matrix::<Const<1>, Hidden, f64>::rand(2).map(|v| v + 0.5),
+        Matrix::<Const<1>, Hidden, f64>::rand(3).map(|v| v - 0.5),
+    );
+    let (_, analytic) = norm_and_friends(&p);
+    gradcheck::check(&p, &analytic, |p| norm_and_friends(p).0)
+        .assert_within(gradcheck::tolerance(Batch::SIZE * Hidden::SIZE));
+}

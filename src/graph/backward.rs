@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use super::tape::{LeafKey, Op, Tape};
 use super::{Graph, Id, Var, recycle, value_view};
 use crate::ops::matmul::{da_into, dx_into};
-use crate::{Const, Dim, MatRef, Matrix, Scalar, Write, loss};
+use crate::{Const, Dim, Dyn, MatRef, Matrix, Scalar, Scale, Write, loss};
 
 /// The gradients of a step: [`get`](Self::get) gives the gradient of the loss with respect to
 /// any [`Var`] of the graph, with the `Var`'s own type.
@@ -66,6 +66,51 @@ impl<'id, 't, T: Scalar> Graph<'id, 't, '_, T> {
     }
 }
 
+/// Gradients are added to what the buffers hold.
+const ACC: Write = Write::Accumulate;
+
+/// Every node's value and gradient has the node's shape, so the typed backward functions' own
+/// size checks cannot fail here.
+const SHAPES: &str = "a node's value and gradient have the node's shape";
+
+/// Runs `f` on `m` retyped as `rows × cols`, without copying or allocating: the buffer moves
+/// into a matrix of those dimension types and back. The typed backward functions take rows as
+/// `Matrix<Const<1>, C>` and columns as `Matrix<R, Const<1>>`; the tape holds `Dyn × Dyn`.
+fn retyped<T: Scalar, R: Dim, C: Dim, O>(
+    m: &mut Matrix<Dyn, Dyn, T>,
+    f: impl FnOnce(&mut Matrix<R, C, T>) -> O,
+) -> O {
+    let taken = core::mem::replace(m, Matrix::zeros_with(Dyn(0), Dyn(0)));
+    let mut typed = taken
+        .try_into_dims::<R, C>()
+        .expect("a row node is 1 × C and a column node R × 1");
+    let out = f(&mut typed);
+    *m = typed.into_dyn();
+    out
+}
+
+/// `&v[shared]` and `&mut v[mutable]` at once, for `shared != mutable`; when they are equal,
+/// `copy` (a copy of the element) stands in for the shared one.
+fn shared_and_mut<'a, M>(
+    v: &'a mut [M],
+    shared: usize,
+    mutable: usize,
+    copy: Option<&'a M>,
+) -> (&'a M, &'a mut M) {
+    match (shared.cmp(&mutable), copy) {
+        (core::cmp::Ordering::Less, _) => {
+            let (lo, hi) = v.split_at_mut(mutable);
+            (&lo[shared], &mut hi[0])
+        }
+        (core::cmp::Ordering::Greater, _) => {
+            let (lo, hi) = v.split_at_mut(shared);
+            (&hi[0], &mut lo[mutable])
+        }
+        (core::cmp::Ordering::Equal, Some(copy)) => (copy, &mut v[mutable]),
+        (core::cmp::Ordering::Equal, None) => unreachable!("a copy is made when the two are one"),
+    }
+}
+
 /// Sets every node's gradient to zero, the loss's to one, and walks the nodes from the loss
 /// back, adding each op's contribution to its operands' gradients.
 fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
@@ -87,7 +132,7 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
             continue;
         }
         let (before, rest) = grads.split_at_mut(i);
-        let dy = &rest[0];
+        let dy = &mut rest[0];
         let wants = |j: usize| nodes[j].needs_grad;
         match node.op {
             Op::Leaf { .. } => {}
@@ -113,34 +158,82 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                     .expect("a node's value and gradient have the node's shape");
                 }
             }
-            Op::Add { a, b } => {
-                for operand in [a, b] {
-                    if wants(operand) {
-                        before[operand] += dy;
-                    }
+            Op::Binary { f, a, b } => {
+                // One operand at a time, so that `x ⊙ x` accumulates into one buffer twice.
+                let (am, bm) = (&values[a], &values[b]);
+                if wants(a) {
+                    f.try_backward_into(am, bm, dy, Some(&mut before[a]), None, ACC)
+                        .expect(SHAPES);
+                }
+                if wants(b) {
+                    f.try_backward_into(am, bm, dy, None, Some(&mut before[b]), ACC)
+                        .expect(SHAPES);
                 }
             }
-            Op::AddRow { x, row } => {
+            Op::Scale { k, x } => {
                 if wants(x) {
-                    before[x] += dy;
-                }
-                if wants(row) {
-                    let db = before[row].as_mut_slice();
-                    if !db.is_empty() {
-                        for dy_row in dy.as_slice().chunks_exact(db.len()) {
-                            db.iter_mut().zip(dy_row).for_each(|(d, &g)| *d += g);
-                        }
-                    }
+                    Scale(k)
+                        .try_backward_into(&values[x], dy, Some(&mut before[x]), None, ACC)
+                        .expect(SHAPES);
                 }
             }
-            Op::Sum { x } | Op::Mean { x } => {
-                if wants(x) {
-                    let dx = before[x].as_mut_slice();
-                    let mut g = dy.as_slice()[0];
-                    if matches!(node.op, Op::Mean { .. }) {
-                        g = g / T::from_usize(dx.len());
+            Op::BroadcastRow { f, x, row } => {
+                // The operand is borrowed while the row's buffer is retyped; for a row broadcast
+                // against itself (only possible for a `1 × C` matrix) the operand is a copy.
+                let copy = (x == row).then(|| values[x].clone());
+                let (xm, rv) = shared_and_mut(values, x, row, copy.as_ref());
+                retyped::<T, Const<1>, Dyn, _>(rv, |rv| {
+                    if wants(x) {
+                        f.try_backward_row_into(xm, rv, dy, Some(&mut before[x]), None, ACC)
+                            .expect(SHAPES);
                     }
-                    dx.iter_mut().for_each(|d| *d += g);
+                    if wants(row) {
+                        retyped::<T, Const<1>, Dyn, _>(&mut before[row], |drow| {
+                            f.try_backward_row_into(xm, rv, dy, None, Some(drow), ACC)
+                                .expect(SHAPES)
+                        });
+                    }
+                });
+            }
+            Op::BroadcastCol { f, x, col } => {
+                let copy = (x == col).then(|| values[x].clone());
+                let (xm, cv) = shared_and_mut(values, x, col, copy.as_ref());
+                retyped::<T, Dyn, Const<1>, _>(cv, |cv| {
+                    if wants(x) {
+                        f.try_backward_col_into(xm, cv, dy, Some(&mut before[x]), None, ACC)
+                            .expect(SHAPES);
+                    }
+                    if wants(col) {
+                        retyped::<T, Dyn, Const<1>, _>(&mut before[col], |dcol| {
+                            f.try_backward_col_into(xm, cv, dy, None, Some(dcol), ACC)
+                                .expect(SHAPES)
+                        });
+                    }
+                });
+            }
+            Op::PerColumn { r, x } => {
+                if wants(x) {
+                    let dx = &mut before[x];
+                    retyped::<T, Const<1>, Dyn, _>(dy, |dy| r.try_col_backward_into(dy, dx, ACC))
+                        .expect(SHAPES);
+                }
+            }
+            Op::PerRow { r, x } => {
+                if wants(x) {
+                    let dx = &mut before[x];
+                    retyped::<T, Dyn, Const<1>, _>(dy, |dy| r.try_row_backward_into(dy, dx, ACC))
+                        .expect(SHAPES);
+                }
+            }
+            Op::All { r, x } => {
+                if wants(x) {
+                    r.all_backward_into(dy.as_slice()[0], &mut before[x], ACC);
+                }
+            }
+            Op::Softmax { f, x } => {
+                if wants(x) {
+                    f.try_backward_into(&values[i], dy, &mut before[x], ACC)
+                        .expect(SHAPES);
                 }
             }
             Op::CrossEntropy { logits, labels: at } => {

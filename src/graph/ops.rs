@@ -4,7 +4,21 @@
 use super::tape::{Node, Op, Tape};
 use super::{Graph, Var, value_view};
 use crate::error::OrPanic;
-use crate::{Agree, Const, Dim, Dyn, InnerDims, Matrix, Scalar, ShapeError, Unary, Write};
+use crate::{
+    Agree, Binary, Const, Dim, Dyn, InnerDims, Matrix, Reduce, RowSoftmax, Scalar, ShapeError,
+    Unary, Write,
+};
+
+/// The axis a reduction runs along.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Axis {
+    /// Down each column: a `1 × C` row.
+    Columns,
+    /// Along each row: an `R × 1` column.
+    Rows,
+    /// Over every element: a `1 × 1`.
+    All,
+}
 
 /// The product's dimension `D` once the inner dimensions `K` and `K2` have been checked.
 type Checked<K, K2, D> = <InnerDims as Agree<K, K2>>::Checked<D>;
@@ -153,15 +167,26 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         self.unary(Unary::Square, x)
     }
 
-    /// `a + b`, element-wise; both have one type.
+    /// `f(a, b)`, element-wise ([`Binary`]: add, sub, Hadamard product, divide); `a` and `b`
+    /// have one type.
     ///
     /// # Panics
     /// When a [`Dyn`] size disagrees, at the caller's line.
     #[track_caller]
-    pub fn add<R: Dim, C: Dim>(&self, a: Var<'id, R, C>, b: Var<'id, R, C>) -> Var<'id, R, C> {
+    pub fn binary<R: Dim, C: Dim>(
+        &self,
+        f: Binary,
+        a: Var<'id, R, C>,
+        b: Var<'id, R, C>,
+    ) -> Var<'id, R, C> {
         if (a.rows(), a.cols()) != (b.rows(), b.cols()) {
             Err::<(), _>(ShapeError::Mismatch {
-                op: "add: both operands must have one shape",
+                op: match f {
+                    Binary::Add => "add: both operands must have one shape",
+                    Binary::Sub => "sub: both operands must have one shape",
+                    Binary::Hadamard => "hadamard: both operands must have one shape",
+                    Binary::Div => "div: both operands must have one shape",
+                },
                 expected: (a.rows(), a.cols()),
                 given: (b.rows(), b.cols()),
             })
@@ -171,15 +196,12 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
             make_owned(tape, leaves, a.index);
             make_owned(tape, leaves, b.index);
             let (_, before, out) = next_value(tape, a.rows(), a.cols());
-            let terms = before[a.index]
-                .as_slice()
-                .iter()
-                .zip(before[b.index].as_slice());
-            for (o, (&x, &y)) in out.as_mut_slice().iter_mut().zip(terms) {
-                *o = x + y;
-            }
+            before[a.index]
+                .try_binary_into(f, &before[b.index], out)
+                .expect("the shapes were compared above");
             let node = Node {
-                op: Op::Add {
+                op: Op::Binary {
+                    f,
                     a: a.index,
                     b: b.index,
                 },
@@ -189,6 +211,114 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
             };
             self.push(tape, node, a.rows, a.cols)
         })
+    }
+
+    /// `a + b`, element-wise; both have one type.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] size disagrees, at the caller's line.
+    #[track_caller]
+    pub fn add<R: Dim, C: Dim>(&self, a: Var<'id, R, C>, b: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.binary(Binary::Add, a, b)
+    }
+
+    /// `a − b`, element-wise.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] size disagrees, at the caller's line.
+    #[track_caller]
+    pub fn sub<R: Dim, C: Dim>(&self, a: Var<'id, R, C>, b: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.binary(Binary::Sub, a, b)
+    }
+
+    /// `a ⊙ b`, the element-wise (Hadamard) product; the matrix product is
+    /// [`matmul`](Self::matmul).
+    ///
+    /// # Panics
+    /// When a [`Dyn`] size disagrees, at the caller's line.
+    #[track_caller]
+    pub fn hadamard<R: Dim, C: Dim>(&self, a: Var<'id, R, C>, b: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.binary(Binary::Hadamard, a, b)
+    }
+
+    /// `a / b`, element-wise.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] size disagrees, at the caller's line.
+    #[track_caller]
+    pub fn div<R: Dim, C: Dim>(&self, a: Var<'id, R, C>, b: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.binary(Binary::Div, a, b)
+    }
+
+    /// `k · x`, for a constant `k`.
+    pub fn scale<R: Dim, C: Dim>(&self, x: Var<'id, R, C>, k: T) -> Var<'id, R, C> {
+        self.with_tape(|tape, leaves| {
+            make_owned(tape, leaves, x.index);
+            let (_, before, out) = next_value(tape, x.rows(), x.cols());
+            let src = before[x.index].as_slice();
+            out.as_mut_slice()
+                .iter_mut()
+                .zip(src)
+                .for_each(|(o, &v)| *o = k * v);
+            let node = Node {
+                op: Op::Scale { k, x: x.index },
+                rows: x.rows(),
+                cols: x.cols(),
+                needs_grad: Self::needs_grad(tape, x.index),
+            };
+            self.push(tape, node, x.rows, x.cols)
+        })
+    }
+
+    /// `f(x, row)` with the `1 × C` row broadcast over every row of `x`: a bias (`Add`), a
+    /// per-feature scale (`Hadamard`), centring (`Sub`) or normalising (`Div`). The row's
+    /// gradient is summed over the rows back to `1 × C`.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] column count disagrees, at the caller's line.
+    #[track_caller]
+    pub fn broadcast_row<R: Dim, C: Dim>(
+        &self,
+        f: Binary,
+        x: Var<'id, R, C>,
+        row: Var<'id, Const<1>, C>,
+    ) -> Var<'id, R, C> {
+        if x.cols() != row.cols() {
+            Err::<(), _>(ShapeError::Mismatch {
+                op: if f == Binary::Add {
+                    "add_row: the row must have the matrix's columns"
+                } else {
+                    "broadcast_row: the row must have the matrix's columns"
+                },
+                expected: (1, x.cols()),
+                given: (1, row.cols()),
+            })
+            .or_panic();
+        }
+        self.broadcast(f, x, row.index, true)
+    }
+
+    /// `f(x, col)` with the `R × 1` column broadcast over every column of `x`. The column's
+    /// gradient is summed over the columns back to `R × 1`.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] row count disagrees, at the caller's line.
+    #[track_caller]
+    pub fn broadcast_col<R: Dim, C: Dim>(
+        &self,
+        f: Binary,
+        x: Var<'id, R, C>,
+        col: Var<'id, R, Const<1>>,
+    ) -> Var<'id, R, C> {
+        if x.rows() != col.rows() {
+            Err::<(), _>(ShapeError::Mismatch {
+                op: "broadcast_col: the column must have the matrix's rows",
+                expected: (x.rows(), 1),
+                given: (col.rows(), 1),
+            })
+            .or_panic();
+        }
+        self.broadcast(f, x, col.index, false)
     }
 
     /// `x` with the `1 × C` row `row` added to every row: a bias.
@@ -201,80 +331,186 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         x: Var<'id, R, C>,
         row: Var<'id, Const<1>, C>,
     ) -> Var<'id, R, C> {
-        if x.cols() != row.cols() {
-            Err::<(), _>(ShapeError::Mismatch {
-                op: "add_row: the row must have the matrix's columns",
-                expected: (1, x.cols()),
-                given: (1, row.cols()),
-            })
-            .or_panic();
-        }
+        self.broadcast_row(Binary::Add, x, row)
+    }
+
+    /// A broadcast of node `other` (a row when `by_row`, else a column) over `x`; sizes checked.
+    fn broadcast<R: Dim, C: Dim>(
+        &self,
+        f: Binary,
+        x: Var<'id, R, C>,
+        other: usize,
+        by_row: bool,
+    ) -> Var<'id, R, C> {
         self.with_tape(|tape, leaves| {
             make_owned(tape, leaves, x.index);
-            make_owned(tape, leaves, row.index);
+            make_owned(tape, leaves, other);
             let (_, before, out) = next_value(tape, x.rows(), x.cols());
-            let (xs, bias) = (before[x.index].as_slice(), before[row.index].as_slice());
-            if !bias.is_empty() {
-                for (o, xr) in out
+            let (xs, bs) = (before[x.index].as_slice(), before[other].as_slice());
+            let cols = x.cols();
+            if cols > 0 {
+                let rows = out
                     .as_mut_slice()
-                    .chunks_exact_mut(bias.len())
-                    .zip(xs.chunks_exact(bias.len()))
-                {
-                    for ((o, &v), &b) in o.iter_mut().zip(xr).zip(bias) {
-                        *o = v + b;
+                    .chunks_exact_mut(cols)
+                    .zip(xs.chunks_exact(cols));
+                for (i, (o, xr)) in rows.enumerate() {
+                    for (j, (o, &v)) in o.iter_mut().zip(xr).enumerate() {
+                        *o = f.apply(v, if by_row { bs[j] } else { bs[i] });
                     }
                 }
             }
-            let node = Node {
-                op: Op::AddRow {
+            let op = if by_row {
+                Op::BroadcastRow {
+                    f,
                     x: x.index,
-                    row: row.index,
-                },
+                    row: other,
+                }
+            } else {
+                Op::BroadcastCol {
+                    f,
+                    x: x.index,
+                    col: other,
+                }
+            };
+            let node = Node {
+                op,
                 rows: x.rows(),
                 cols: x.cols(),
-                needs_grad: Self::needs_grad(tape, x.index) || Self::needs_grad(tape, row.index),
+                needs_grad: Self::needs_grad(tape, x.index) || Self::needs_grad(tape, other),
             };
             self.push(tape, node, x.rows, x.cols)
         })
     }
 
+    /// The sum of each column: a `1 × C` row (the gradient of a bias has this shape).
+    pub fn col_sums<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, Const<1>, C> {
+        let v = self.reduce(x, Reduce::Sum, Axis::Columns);
+        self.retyped(v, Const, x.cols)
+    }
+
+    /// The mean of each column: a `1 × C` row; NaN in every column when there are no rows.
+    pub fn col_means<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, Const<1>, C> {
+        let v = self.reduce(x, Reduce::Mean, Axis::Columns);
+        self.retyped(v, Const, x.cols)
+    }
+
+    /// The sum of each row: an `R × 1` column.
+    pub fn row_sums<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, Const<1>> {
+        let v = self.reduce(x, Reduce::Sum, Axis::Rows);
+        self.retyped(v, x.rows, Const)
+    }
+
+    /// The mean of each row: an `R × 1` column; NaN in every row when there are no columns.
+    pub fn row_means<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, Const<1>> {
+        let v = self.reduce(x, Reduce::Mean, Axis::Rows);
+        self.retyped(v, x.rows, Const)
+    }
+
     /// The sum of every element: a `1 × 1`, which can be a loss.
     pub fn sum<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, Const<1>, Const<1>> {
-        self.reduce_all(x, false)
+        let v = self.reduce(x, Reduce::Sum, Axis::All);
+        self.retyped(v, Const, Const)
     }
 
     /// The mean of every element: a `1 × 1`, which can be a loss. NaN for an empty `x`.
     pub fn mean<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, Const<1>, Const<1>> {
-        self.reduce_all(x, true)
+        let v = self.reduce(x, Reduce::Mean, Axis::All);
+        self.retyped(v, Const, Const)
     }
 
-    fn reduce_all<R: Dim, C: Dim>(
+    /// `v` under the dimension types `rows` and `cols`, of the sizes it was recorded with.
+    fn retyped<R2: Dim, C2: Dim>(
+        &self,
+        v: Var<'id, Dyn, Dyn>,
+        rows: R2,
+        cols: C2,
+    ) -> Var<'id, R2, C2> {
+        debug_assert_eq!((v.rows(), v.cols()), (rows.size(), cols.size()));
+        Var {
+            index: v.index,
+            rows,
+            cols,
+            brand: v.brand,
+        }
+    }
+
+    /// A reduction of `x` along `axis`, as a node of `Dyn` dimensions its caller retypes.
+    fn reduce<R: Dim, C: Dim>(
         &self,
         x: Var<'id, R, C>,
-        mean: bool,
-    ) -> Var<'id, Const<1>, Const<1>> {
+        r: Reduce,
+        axis: Axis,
+    ) -> Var<'id, Dyn, Dyn> {
+        let (rows, cols) = (x.rows(), x.cols());
+        let (out_rows, out_cols) = match axis {
+            Axis::Columns => (1, cols),
+            Axis::Rows => (rows, 1),
+            Axis::All => (1, 1),
+        };
         self.with_tape(|tape, leaves| {
             make_owned(tape, leaves, x.index);
-            let (_, before, out) = next_value(tape, 1, 1);
-            let m = &before[x.index];
-            let sum = m.sum();
-            out.as_mut_slice()[0] = if mean {
-                sum / T::from_usize(m.as_slice().len())
-            } else {
-                sum
-            };
-            let op = if mean {
-                Op::Mean { x: x.index }
-            } else {
-                Op::Sum { x: x.index }
+            let (_, before, out) = next_value(tape, out_rows, out_cols);
+            let src = before[x.index].as_slice();
+            let o = out.as_mut_slice();
+            o.iter_mut().for_each(|v| *v = T::ZERO);
+            if cols > 0 {
+                for (i, row) in src.chunks_exact(cols).enumerate() {
+                    for (j, &v) in row.iter().enumerate() {
+                        o[match axis {
+                            Axis::Columns => j,
+                            Axis::Rows => i,
+                            Axis::All => 0,
+                        }] += v;
+                    }
+                }
+            }
+            if r == Reduce::Mean {
+                let n = match axis {
+                    Axis::Columns => rows,
+                    Axis::Rows => cols,
+                    Axis::All => rows * cols,
+                };
+                let n = T::from_usize(n);
+                o.iter_mut().for_each(|v| *v = *v / n);
+            }
+            let op = match axis {
+                Axis::Columns => Op::PerColumn { r, x: x.index },
+                Axis::Rows => Op::PerRow { r, x: x.index },
+                Axis::All => Op::All { r, x: x.index },
             };
             let node = Node {
                 op,
-                rows: 1,
-                cols: 1,
+                rows: out_rows,
+                cols: out_cols,
                 needs_grad: Self::needs_grad(tape, x.index),
             };
-            self.push(tape, node, Const, Const)
+            self.push(tape, node, Dyn(out_rows), Dyn(out_cols))
+        })
+    }
+
+    /// Softmax along each row: each row of an `R × C` matrix becomes a distribution over `C`.
+    pub fn softmax_rows<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.softmax(RowSoftmax::Softmax, x)
+    }
+
+    /// Log-softmax along each row, computed through log-sum-exp.
+    pub fn log_softmax_rows<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.softmax(RowSoftmax::LogSoftmax, x)
+    }
+
+    fn softmax<R: Dim, C: Dim>(&self, f: RowSoftmax, x: Var<'id, R, C>) -> Var<'id, R, C> {
+        self.with_tape(|tape, leaves| {
+            make_owned(tape, leaves, x.index);
+            let (_, before, out) = next_value(tape, x.rows(), x.cols());
+            f.try_forward_into(&before[x.index], out)
+                .expect("a node's value has the node's shape");
+            let node = Node {
+                op: Op::Softmax { f, x: x.index },
+                rows: x.rows(),
+                cols: x.cols(),
+                needs_grad: Self::needs_grad(tape, x.index),
+            };
+            self.push(tape, node, x.rows, x.cols)
         })
     }
 

@@ -1,7 +1,7 @@
 //! [`Tape`]: the storage a graph records into, kept across training steps so that a step after
 //! the first allocates nothing.
 
-use crate::{Dyn, Matrix, Scalar, Unary};
+use crate::{Binary, Dyn, Matrix, Reduce, RowSoftmax, Scalar, Unary};
 
 /// The buffers of reverse-mode autodiff, reused from one training step to the next.
 ///
@@ -119,14 +119,22 @@ pub(super) enum Op<T: Scalar> {
     MatMul { x: usize, a: usize },
     /// `f(x)`, element-wise.
     Unary { f: Unary<T>, x: usize },
-    /// `a + b`.
-    Add { a: usize, b: usize },
-    /// `x` plus the `1 × C` row `row` added to every row.
-    AddRow { x: usize, row: usize },
-    /// The sum of every element of `x`, a `1 × 1`.
-    Sum { x: usize },
-    /// The mean of every element of `x`, a `1 × 1`.
-    Mean { x: usize },
+    /// `f(a, b)`, element-wise.
+    Binary { f: Binary, a: usize, b: usize },
+    /// `k · x`.
+    Scale { k: T, x: usize },
+    /// `f(x, row)` with the `1 × C` row `row` broadcast over every row of `x`.
+    BroadcastRow { f: Binary, x: usize, row: usize },
+    /// `f(x, col)` with the `R × 1` column `col` broadcast over every column of `x`.
+    BroadcastCol { f: Binary, x: usize, col: usize },
+    /// The sum or mean of each column of `x`: a `1 × C` row.
+    PerColumn { r: Reduce, x: usize },
+    /// The sum or mean of each row of `x`: an `R × 1` column.
+    PerRow { r: Reduce, x: usize },
+    /// The sum or mean of every element of `x`: a `1 × 1`.
+    All { r: Reduce, x: usize },
+    /// Softmax or log-softmax along each row of `x`.
+    Softmax { f: RowSoftmax, x: usize },
     /// Softmax cross-entropy of the rows of `logits` against the labels
     /// `tape.labels[labels..labels + rows]`.
     CrossEntropy { logits: usize, labels: usize },
