@@ -19,6 +19,8 @@ mod threads;
 pub use error::ShapeError;
 #[cfg(feature = "nalgebra")]
 pub use interop::nalgebra::{FromNalgebraDim, ToNalgebraDim};
+#[cfg(feature = "safetensors")]
+pub use interop::safetensors::{SafetensorsError, Tensors, TensorsWriter};
 pub use matrix::{MatRef, Matrix};
 pub use ops::matmul::{Grads, MatMul, Write};
 pub use scalar::Scalar;
