@@ -598,6 +598,8 @@ impl<'a> TensorsWriter<'a> {
             if name == METADATA_KEY {
                 return Err(SafetensorsError::ReservedName { name: name.clone() });
             }
+            // Checked here, not left to the crate: its `serialize` panics on a repeated name
+            // (0.8.0: an index out of bounds where it writes the header).
             if !seen.insert(name.as_str()) {
                 return Err(SafetensorsError::Duplicate { name: name.clone() });
             }
