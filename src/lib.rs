@@ -24,6 +24,8 @@ pub use data::batches::{Batch, BatchIter, BatchRows, Batches};
 pub use error::ShapeError;
 #[cfg(feature = "nalgebra")]
 pub use interop::nalgebra::{FromNalgebraDim, ToNalgebraDim};
+#[cfg(feature = "safetensors")]
+pub use interop::safetensors::{SafetensorsError, Tensors, TensorsWriter};
 pub use matrix::{MatRef, Matrix, RowsIter, RowsIterMut};
 pub use ops::binary::{Binary, BinaryGrads, Scale};
 pub use ops::loss;

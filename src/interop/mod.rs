@@ -7,5 +7,7 @@ pub(crate) mod nalgebra;
 mod ndarray;
 #[cfg(feature = "rand")]
 mod rand;
+#[cfg(feature = "safetensors")]
+pub(crate) mod safetensors;
 #[cfg(feature = "serde")]
 mod serde;

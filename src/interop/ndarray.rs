@@ -471,7 +471,7 @@ impl<'a, R: Dim, C: Dim, T: Scalar> TryFrom<&'a Matrix<R, C, T>> for ArrayView2<
 ///
 /// let m = Matrix::<Const<2>, Const<2>, f64>::ones();
 /// let a = Array2::try_from(m).unwrap();
-/// assert_eq!(a, Array2::ones((2, 2)));
+/// assert_eq!(a, Array2::<f64>::ones((2, 2)));
 /// ```
 impl<R: Dim, C: Dim, T: Scalar> TryFrom<Matrix<R, C, T>> for Array2<T> {
     type Error = ShapeError;
