@@ -80,7 +80,7 @@ impl LiteralRows for Dyn {
     message = "inner dimensions `{K}` and `{R}` differ",
     label = "the right operand has `{R}` rows, but the left operand has `{K}` columns",
     note = "a product needs the left operand's columns and the right operand's rows to be one dimension",
-    note = "if an operand is meant transposed, `.t()` is that view, without a copy; if not, one of the two dimensions was declared wrong"
+    note = "if an operand is meant transposed, `.t()` is that view, without a copy; if the element-wise product is meant, it is `a.hadamard(&b)`; if neither, a dimension was declared wrong"
 )]
 pub trait Agree<K: Dim, R: Dim> {
     /// A dimension of the product, `D`, once the check has passed: always `D`.
