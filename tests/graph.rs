@@ -298,3 +298,20 @@ fn every_graph_op_has_the_gradients_central_differences_give() {
     gradcheck::check(&p, &analytic, |p| norm_and_friends(p).0)
         .assert_within(gradcheck::tolerance(Batch::SIZE * Hidden::SIZE));
 }
+
+#[test]
+fn a_matrix_given_as_a_parameter_and_as_an_input_has_the_parameters_gradient() {
+    let w = Matrix::<Const<2>, Const<2>, f64>::from_rows([[1.0, 2.0], [3.0, 4.0]]);
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let (as_input, as_param) = (g.input(&w), g.param(&w));
+    // l = Σ (input ⊙ param): dl/dparam is the input, w itself; the input gets none.
+    let loss = g.sum(g.hadamard(as_input, as_param));
+    let again = g.param(&w);
+    let grads = g.backward(loss);
+    assert_eq!(grads.get(as_param).to_matrix(), w);
+    assert_eq!(grads.get(again).to_matrix(), w, "one parameter, one node");
+    assert_eq!(grads.of(&w).map(|m| m.to_matrix()), Some(w.clone()));
+    assert_eq!(grads.get(as_input).to_matrix(), Matrix::zeros());
+}

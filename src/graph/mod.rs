@@ -162,8 +162,9 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         }
     }
 
-    /// A leaf: a parameter (`needs_grad`) or an input, borrowed for the step. A matrix given
-    /// twice is one leaf, so the gradients of its uses add up.
+    /// A leaf: a parameter (`needs_grad`) or an input, borrowed for the step. A parameter given
+    /// twice is one leaf, so the gradients of its uses add up; only parameters are keyed by
+    /// their buffer, so an optimizer finds each one's gradient ([`Grads::of`]).
     fn leaf<R: Dim, C: Dim>(&self, m: &'p Matrix<R, C, T>, needs_grad: bool) -> Var<'id, R, C> {
         let (rows, cols) = m.dims();
         let data = m.as_slice();
@@ -171,38 +172,37 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         let tape = tape
             .as_deref_mut()
             .expect("the tape stays in the graph until backward");
-        {
-            if let Some(node) = LeafKey::find(&tape.leaf_keys, data) {
-                tape.nodes[node].needs_grad |= needs_grad;
-                return Var {
-                    index: node,
-                    rows,
-                    cols,
-                    brand: PhantomData,
-                };
-            }
-            let leaf = {
-                let mut leaves = self.leaves.borrow_mut();
-                leaves.push(data);
-                leaves.len() - 1
+        if needs_grad && let Some(node) = LeafKey::find(&tape.leaf_keys, data) {
+            return Var {
+                index: node,
+                rows,
+                cols,
+                brand: PhantomData,
             };
-            let node = Node {
-                op: Op::Leaf {
-                    leaf,
-                    copied: false,
-                },
-                rows: rows.size(),
-                cols: cols.size(),
-                needs_grad,
-            };
-            let var = self.push(tape, node, rows, cols);
+        }
+        let leaf = {
+            let mut leaves = self.leaves.borrow_mut();
+            leaves.push(data);
+            leaves.len() - 1
+        };
+        let node = Node {
+            op: Op::Leaf {
+                leaf,
+                copied: false,
+            },
+            rows: rows.size(),
+            cols: cols.size(),
+            needs_grad,
+        };
+        let var = self.push(tape, node, rows, cols);
+        if needs_grad {
             tape.leaf_keys.push(LeafKey {
                 addr: data.as_ptr() as usize,
                 len: data.len(),
                 node: var.index,
             });
-            var
         }
+        var
     }
 
     /// A parameter: its gradient is computed, and [`Grads::get`] returns it with `m`'s type.

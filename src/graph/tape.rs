@@ -35,8 +35,8 @@ pub struct Tape<T: Scalar = f32> {
     pub(super) values: Vec<Matrix<Dyn, Dyn, T>>,
     /// Node `i`'s gradient, after a backward pass.
     pub(super) grads: Vec<Matrix<Dyn, Dyn, T>>,
-    /// Each leaf's buffer address and length, and its node: how a parameter registered twice
-    /// gets one node, and how an optimizer finds a parameter's gradient.
+    /// Each parameter's buffer address and length, and its node: how a parameter registered
+    /// twice gets one node, and how an optimizer finds a parameter's gradient.
     pub(super) leaf_keys: Vec<LeafKey>,
     /// The class labels of this step's cross-entropy ops, one run per op.
     pub(super) labels: Vec<usize>,
