@@ -7,7 +7,8 @@
 //! - [`RhsFor`]: an operand is a right operand for a given left operand (its rows agree);
 //! - [`IntoView`]: a value is an operand at all (`&Matrix`, a [`MatRef`], `&MatRef`);
 //! - [`SameElem`]: two operands hold one element type;
-//! - [`LiteralRows`]: a literal's rows have the number of rows the row dimension says.
+//! - [`LiteralRows`]: a literal's rows have the number of rows the row dimension says;
+//! - [`Product`]: a dimension is declared as the product of two others.
 
 use crate::{Dim, Dyn, KnownDim, MatRef, Matrix, Scalar, StaticDim};
 
@@ -252,3 +253,15 @@ where
         self.with_elems()
     }
 }
+
+/// `Self` is the dimension `A × B`: declared as that product with
+/// `dim!(Model = Heads * HeadDim)`, so its size is `A`'s times `B`'s by construction.
+///
+/// Splitting a `Model`-wide matrix into `Heads` blocks of `HeadDim` columns, and merging them
+/// back, asks for this bound: the sizes are proven equal by the types, with no run-time check.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not declared as the product `{A} × {B}`",
+    label = "this needs `{Self}` to be exactly `{A} × {B}`",
+    note = "declare it as that product, `dim!({Self} = {A} * {B})`, so that its size is theirs by construction"
+)]
+pub trait Product<A: StaticDim, B: StaticDim>: StaticDim {}

@@ -179,6 +179,19 @@ where
 /// assert_eq!(In.size(), Out.size()); // same size, different types
 /// ```
 ///
+/// `Name = A * B` declares a dimension whose size is the product of two static ones, and which
+/// is known to the types as that product ([`Product`](crate::shape::Product)): a model width
+/// split into heads, `dim!(Heads = 4, HeadDim = 16, Model = Heads * HeadDim)`. Its size is theirs
+/// by construction, so splitting it needs no check.
+///
+/// ```
+/// use shapegrad::{dim, shape::Product, StaticDim};
+/// dim!(Heads = 4, HeadDim = 16, Model = Heads * HeadDim);
+/// assert_eq!(Model::SIZE, 64);
+/// fn heads<M: Product<H, D>, H: StaticDim, D: StaticDim>(_: M) -> usize { H::SIZE }
+/// assert_eq!(heads::<Model, Heads, HeadDim>(Model), 4);
+/// ```
+///
 /// `Name = dyn` declares a [runtime dimension](crate::shape::runtime): its size is bound once,
 /// by `Name::bind(n)` or by converting a [`Dyn`] matrix into it, and from then on it is checked
 /// by the compiler like a static one. Its values exist only once it is bound, so a constructor
@@ -257,6 +270,38 @@ macro_rules! dim {
 
         $crate::dim!($($($rest)*)?);
     };
+    ($vis:vis $name:ident = $a:ident * $b:ident $(, $($rest:tt)*)?) => {
+        #[doc = concat!(
+            "Named dimension `", stringify!($name), "`: the product `",
+            stringify!($a), " × ", stringify!($b), "`."
+        )]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        $vis struct $name;
+
+        impl $crate::Dim for $name {
+            const FIXED: ::core::option::Option<usize> = ::core::option::Option::Some(
+                <$a as $crate::StaticDim>::SIZE * <$b as $crate::StaticDim>::SIZE,
+            );
+            #[inline]
+            fn size(self) -> usize {
+                <$name as $crate::StaticDim>::SIZE
+            }
+            #[inline]
+            fn from_size(n: usize) -> ::core::option::Option<Self> {
+                (n == <$name as $crate::StaticDim>::SIZE).then_some($name)
+            }
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl $crate::StaticDim for $name {
+            const SIZE: usize = <$a as $crate::StaticDim>::SIZE * <$b as $crate::StaticDim>::SIZE;
+            type Array<T> = [T; <$a as $crate::StaticDim>::SIZE * <$b as $crate::StaticDim>::SIZE];
+        }
+
+        impl $crate::shape::Product<$a, $b> for $name {}
+
+        $crate::dim!($($($rest)*)?);
+    };
     ($vis:vis $name:ident = $size:literal $(, $($rest:tt)*)?) => {
         #[doc = concat!("Named dimension `", stringify!($name), "` of size ", stringify!($size), ".")]
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -298,6 +343,24 @@ mod tests {
         assert_eq!(<U3 as StaticDim>::SIZE, 3);
         assert_eq!(Rows.size(), 7);
         assert_eq!(Dyn(9).size(), 9);
+    }
+
+    #[test]
+    fn a_product_dimension_has_the_product_size_and_literals_of_it() {
+        crate::dim!(Heads = 3, HeadDim = 2, Model = Heads * HeadDim);
+        assert_eq!(<Model as StaticDim>::SIZE, 6);
+        assert_eq!(<Model as Dim>::FIXED, Some(6));
+        assert_eq!(Model.size(), 6);
+        assert_eq!(Model::from_size(6), Some(Model));
+        assert_eq!(Model::from_size(5), None);
+        let m = crate::Matrix::<Const<1>, Model>::from_rows([[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]]);
+        assert_eq!(m.cols(), 6);
+        fn split<M: crate::shape::Product<H, D>, H: StaticDim, D: StaticDim>(
+            _: M,
+        ) -> (usize, usize) {
+            (H::SIZE, D::SIZE)
+        }
+        assert_eq!(split::<Model, Heads, HeadDim>(Model), (3, 2));
     }
 
     #[test]

@@ -9,6 +9,6 @@ pub mod constraint;
 pub mod dim;
 pub mod runtime;
 
-pub use constraint::{Agree, InnerDims, IntoView, LiteralRows, RhsFor, SameElem};
+pub use constraint::{Agree, InnerDims, IntoView, LiteralRows, Product, RhsFor, SameElem};
 pub use dim::{Const, Dim, Dyn, StaticDim};
 pub use runtime::{KnownDim, RuntimeDim};
