@@ -315,3 +315,72 @@ fn a_matrix_given_as_a_parameter_and_as_an_input_has_the_parameters_gradient() {
     assert_eq!(grads.of(&w).map(|m| m.to_matrix()), Some(w.clone()));
     assert_eq!(grads.get(as_input).to_matrix(), Matrix::zeros());
 }
+
+dim!(Seq = 4, Model = 3);
+
+/// One causal self-attention head through a graph: `softmax(mask(Q·Kᵀ / √d))·V` with
+/// `Q = X·Wq`, `K = X·Wk`, `V = X·Wv`; a scalar of it, and the weights' gradients.
+#[allow(clippy::type_complexity)]
+fn attention(
+    x: &Matrix<Seq, Model, f64>,
+    w: &(
+        Matrix<Model, Model, f64>,
+        Matrix<Model, Model, f64>,
+        Matrix<Model, Model, f64>,
+    ),
+) -> (
+    f64,
+    (
+        Matrix<Model, Model, f64>,
+        Matrix<Model, Model, f64>,
+        Matrix<Model, Model, f64>,
+    ),
+) {
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let (wq, wk, wv) = (g.param(&w.0), g.param(&w.1), g.param(&w.2));
+    let xv = g.input(x);
+    let (q, k, v) = (g.matmul(xv, wq), g.matmul(xv, wk), g.matmul(xv, wv));
+    // The scores of every query against every key: Q·Kᵀ, Seq × Seq.
+    let scores = g.scale(
+        g.matmul(q, g.transpose(k)),
+        1.0 / (Model::SIZE as f64).sqrt(),
+    );
+    let weights = g.softmax_rows(g.causal_mask(scores));
+    let out = g.matmul(weights, v);
+    let loss = g.sum(g.tanh(out));
+    let value = g.scalar(loss);
+    let grads = g.backward(loss);
+    (
+        value,
+        (
+            grads.get(wq).to_matrix(),
+            grads.get(wk).to_matrix(),
+            grads.get(wv).to_matrix(),
+        ),
+    )
+}
+
+#[test]
+fn causal_attention_has_the_gradients_central_differences_give() {
+    let x = Matrix::<Seq, Model, f64>::rand(1).map(|v| 2.0 * v - 1.0);
+    let w = (
+        Matrix::<Model, Model, f64>::rand(2).map(|v| 2.0 * v - 1.0),
+        Matrix::<Model, Model, f64>::rand(3).map(|v| 2.0 * v - 1.0),
+        Matrix::<Model, Model, f64>::rand(4).map(|v| 2.0 * v - 1.0),
+    );
+    let (_, analytic) = attention(&x, &w);
+    gradcheck::check(&w, &analytic, |w| attention(&x, w).0)
+        .assert_within(gradcheck::tolerance(Seq::SIZE * Model::SIZE));
+    // The first query sees only the first key: its output does not depend on later positions.
+    let mut later = x.clone();
+    for j in 0..Model::SIZE {
+        later[(3, j)] += 1.0;
+    }
+    let out = |x: &Matrix<Seq, Model, f64>| {
+        let (q, k, v) = (x.matmul(&w.0), x.matmul(&w.1), x.matmul(&w.2));
+        q.matmul(k.t()).causal_mask().softmax_rows().matmul(&v)
+    };
+    assert_eq!(out(&x).get(0, 0), out(&later).get(0, 0));
+}

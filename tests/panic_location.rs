@@ -840,3 +840,22 @@ fn graph_ops_with_dyn_sizes_that_disagree_panic_at_the_callers_line() {
         .to_string(),
     );
 }
+
+#[test]
+fn a_causal_mask_of_a_non_square_dyn_matrix_panics_at_the_callers_line() {
+    use shapegrad::graph::Tape;
+    use shapegrad::make_guard;
+    let wide = ones(2, 3);
+    let message = ShapeError::Mismatch {
+        op: "causal_mask: the scores of a sequence against itself are square",
+        expected: (2, 2),
+        given: (2, 3),
+    }
+    .to_string();
+    check(case!(wide.causal_mask()), &message);
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let v = g.input(&wide);
+    check(case!(g.causal_mask(v)), &message);
+}

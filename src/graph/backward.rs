@@ -236,6 +236,23 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                         .expect(SHAPES);
                 }
             }
+            Op::Transpose { x } => {
+                if wants(x) {
+                    let (r, c) = (dy.rows(), dy.cols());
+                    let dx = before[x].as_mut_slice();
+                    // dx is c × r: dx[j][i] += dy[i][j].
+                    for i in 0..r {
+                        for j in 0..c {
+                            dx[j * r + i] += dy.as_slice()[i * c + j];
+                        }
+                    }
+                }
+            }
+            Op::CausalMask { x } => {
+                if wants(x) {
+                    Matrix::try_causal_mask_backward_into(dy, &mut before[x], ACC).expect(SHAPES);
+                }
+            }
             Op::CrossEntropy { logits, labels: at } => {
                 if wants(logits) {
                     let x = &values[logits];

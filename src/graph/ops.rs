@@ -498,6 +498,59 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         self.softmax(RowSoftmax::LogSoftmax, x)
     }
 
+    /// `xᵀ`: a `C × R` value. The graph copies it (a [`Matrix::t`] view is free, but a graph value
+    /// is a matrix of its own); its gradient is the transpose of the gradient that reaches it.
+    pub fn transpose<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, C, R> {
+        self.with_tape(|tape, leaves| {
+            let (nodes, before, out) = next_value(tape, x.cols(), x.rows());
+            let xv = value_view(nodes, before, leaves, x.index);
+            let cols = x.rows();
+            for (j, row) in out.as_mut_slice().chunks_exact_mut(cols.max(1)).enumerate() {
+                for (i, o) in row.iter_mut().enumerate() {
+                    *o = xv.get(i, j).unwrap_or(T::ZERO);
+                }
+            }
+            let node = Node {
+                op: Op::Transpose { x: x.index },
+                rows: x.cols(),
+                cols: x.rows(),
+                needs_grad: Self::needs_grad(tape, x.index),
+            };
+            self.push(tape, node, x.cols, x.rows)
+        })
+    }
+
+    /// The causal mask of attention scores: position `i` attends to `0..=i` only, the elements
+    /// above the diagonal becoming `−∞` ([`Matrix::causal_mask`]).
+    ///
+    /// # Panics
+    /// When a [`Dyn`] `x` is not square, at the caller's line.
+    #[track_caller]
+    pub fn causal_mask<S: Dim>(&self, x: Var<'id, S, S>) -> Var<'id, S, S> {
+        if x.rows() != x.cols() {
+            Err::<(), _>(ShapeError::Mismatch {
+                op: "causal_mask: the scores of a sequence against itself are square",
+                expected: (x.rows(), x.rows()),
+                given: (x.rows(), x.cols()),
+            })
+            .or_panic();
+        }
+        self.with_tape(|tape, leaves| {
+            make_owned(tape, leaves, x.index);
+            let (_, before, out) = next_value(tape, x.rows(), x.cols());
+            before[x.index]
+                .try_causal_mask_into(out)
+                .expect("the scores were checked square");
+            let node = Node {
+                op: Op::CausalMask { x: x.index },
+                rows: x.rows(),
+                cols: x.cols(),
+                needs_grad: Self::needs_grad(tape, x.index),
+            };
+            self.push(tape, node, x.rows, x.cols)
+        })
+    }
+
     fn softmax<R: Dim, C: Dim>(&self, f: RowSoftmax, x: Var<'id, R, C>) -> Var<'id, R, C> {
         self.with_tape(|tape, leaves| {
             make_owned(tape, leaves, x.index);

@@ -135,6 +135,10 @@ pub(super) enum Op<T: Scalar> {
     All { r: Reduce, x: usize },
     /// Softmax or log-softmax along each row of `x`.
     Softmax { f: RowSoftmax, x: usize },
+    /// `xᵀ`, copied.
+    Transpose { x: usize },
+    /// The square `x` with the elements above its diagonal set to `−∞`.
+    CausalMask { x: usize },
     /// Softmax cross-entropy of the rows of `logits` against the labels
     /// `tape.labels[labels..labels + rows]`.
     CrossEntropy { logits: usize, labels: usize },

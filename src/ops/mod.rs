@@ -14,6 +14,7 @@
 //!   with [`Reduce`](crate::Reduce), their typed backward; the index of each row's largest element;
 //! - `softmax`: softmax and log-softmax along rows ([`RowSoftmax`](crate::RowSoftmax)), stable,
 //!   each with a typed backward;
+//! - `mask`: the causal mask of attention scores (`causal_mask`), with its backward;
 //! - [`loss`](crate::loss): mean squared error, softmax cross-entropy with class labels and
 //!   binary cross-entropy, from logits, each with its backward;
 //! - `unary`: element-wise functions ([`Unary`](crate::Unary): activations, exp, ln, sqrt,
@@ -27,6 +28,7 @@ pub(crate) mod binary;
 mod broadcast;
 mod elementwise;
 pub mod loss;
+mod mask;
 pub(crate) mod matmul;
 pub(crate) mod reduce;
 pub(crate) mod softmax;
