@@ -110,3 +110,110 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Init;
+    use crate::{Const, Matrix};
+    use rand_core::SeedableRng;
+
+    /// A seeded generator from `rand_core` alone: SplitMix64, as the crate's own `rand` uses.
+    struct Mix(u64);
+    impl rand_core::TryRng for Mix {
+        type Error = core::convert::Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            Ok((self.try_next_u64()? >> 32) as u32)
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            Ok(z ^ (z >> 31))
+        }
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            for b in dst {
+                *b = self.try_next_u64()? as u8;
+            }
+            Ok(())
+        }
+    }
+    impl SeedableRng for Mix {
+        type Seed = [u8; 8];
+        fn from_seed(seed: [u8; 8]) -> Self {
+            Mix(u64::from_le_bytes(seed))
+        }
+    }
+
+    type W = Matrix<Const<200>, Const<100>, f64>;
+
+    /// The sample mean and standard deviation of `w`'s elements.
+    fn moments(w: &W) -> (f64, f64) {
+        let n = w.as_slice().len() as f64;
+        let mean = w.as_slice().iter().sum::<f64>() / n;
+        let var = w.as_slice().iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+        (mean, var.sqrt())
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_weights() {
+        for init in [Init::KaimingNormal, Init::XavierUniform, Init::TorchLinear] {
+            let a = W::init(init, &mut Mix::seed_from_u64(7));
+            let b = W::init(init, &mut Mix::seed_from_u64(7));
+            let c = W::init(init, &mut Mix::seed_from_u64(8));
+            assert_eq!(a, b);
+            assert_ne!(a, c);
+        }
+    }
+
+    #[test]
+    fn each_scheme_has_its_bound_or_deviation() {
+        // 20,000 draws: the sample mean of n values of deviation σ is within 5σ/√n of the true
+        // mean, and the sample deviation within 5σ/√(2n) of σ, except with probability < 1e-6.
+        let n = 20_000f64;
+        let (fan_in, fan_out) = (200f64, 100f64);
+        let uniform_std = |b: f64| b / 3f64.sqrt();
+        let cases = [
+            (
+                Init::KaimingUniform,
+                uniform_std((6.0 / fan_in).sqrt()),
+                Some((6.0 / fan_in).sqrt()),
+            ),
+            (Init::KaimingNormal, (2.0 / fan_in).sqrt(), None),
+            (
+                Init::XavierUniform,
+                uniform_std((6.0 / (fan_in + fan_out)).sqrt()),
+                Some((6.0 / (fan_in + fan_out)).sqrt()),
+            ),
+            (Init::XavierNormal, (2.0 / (fan_in + fan_out)).sqrt(), None),
+            (
+                Init::TorchLinear,
+                uniform_std(1.0 / fan_in.sqrt()),
+                Some(1.0 / fan_in.sqrt()),
+            ),
+            (
+                Init::Normal {
+                    mean: 0.0,
+                    std: 0.5,
+                },
+                0.5,
+                None,
+            ),
+        ];
+        for (init, std, bound) in cases {
+            let w = W::init(init, &mut Mix::seed_from_u64(1));
+            let (m, s) = moments(&w);
+            assert!(m.abs() <= 5.0 * std / n.sqrt(), "{init:?}: mean {m}");
+            assert!(
+                (s - std).abs() <= 5.0 * std / (2.0 * n).sqrt(),
+                "{init:?}: std {s} vs {std}"
+            );
+            if let Some(b) = bound {
+                assert!(
+                    w.as_slice().iter().all(|v| v.abs() <= b),
+                    "{init:?}: bound {b}"
+                );
+            }
+        }
+    }
+}
