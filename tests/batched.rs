@@ -180,8 +180,10 @@ fn into_overwrites_and_accumulates() {
     q.matmul_into(k.t(), &mut out, Write::Accumulate);
     let twice: Vec<f64> = want.iter().map(|v| 2.0 * v).collect();
     close(out.as_slice(), &twice);
-    let kt = k.t();
-    q.view().matmul_into(&kt, &mut out, Write::Overwrite);
+    // A `&BatchedRef` is an operand too.
+    let (kt, qv) = (k.t(), q.view());
+    let kt: &shapegrad::BatchedRef<'_, _, _, _, f64> = &kt;
+    qv.matmul_into(kt, &mut out, Write::Overwrite);
     close(out.as_slice(), &want);
 
     let w = Matrix::<HeadDim, Hidden, f64>::rand(3);
