@@ -27,7 +27,7 @@ use crate::{Dim, Scalar};
 /// time as well, and a disagreement is a [`ShapeError::BatchCount`](crate::ShapeError::BatchCount).
 #[diagnostic::on_unimplemented(
     message = "batch dimensions `{B}` and `{B2}` differ",
-    label = "the right operand is a batch of `{B2}` items, but the left operand a batch of `{B}`",
+    label = "the right operand is a batch of `{B2}` items, but the left operand is a batch of `{B}` items",
     note = "a batched product multiplies item k of one batch by item k of the other, so both batches have one batch dimension",
     note = "to multiply every item by one matrix, pass a 2-D matrix to `matmul_broadcast`"
 )]
