@@ -192,6 +192,17 @@ pub enum ShapeError {
         /// The shape of the matrix, `(rows, cols)`.
         given: (usize, usize),
     },
+    /// Two batches that meet item by item, or a batch and its destination, have different
+    /// numbers of items (their batch dimensions are [`Dyn`](crate::Dyn), or one runtime
+    /// dimension).
+    BatchCount {
+        /// What the operation is doing, such as `"batched matmul"`.
+        op: &'static str,
+        /// The number of items required.
+        expected: usize,
+        /// The number of items given.
+        given: usize,
+    },
 }
 
 impl fmt::Display for ShapeError {
@@ -398,6 +409,16 @@ impl fmt::Display for ShapeError {
                     ),
                 }
             }
+            ShapeError::BatchCount {
+                op,
+                expected,
+                given,
+            } => write!(
+                f,
+                "{op}: expected a batch of {}, but a batch of {} was given",
+                count(expected, "item", "items"),
+                count(given, "item", "items")
+            ),
         }
     }
 }

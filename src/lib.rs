@@ -2,6 +2,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod batched;
 mod data;
 mod error;
 pub mod gradcheck;
@@ -20,6 +21,10 @@ mod scalar;
 pub mod shape;
 mod threads;
 
+pub use batched::{
+    BatchDims, Batched, BatchedGrads, BatchedMatMul, BatchedRef, BatchedRhsFor, BroadcastGrads,
+    BroadcastMatMul, IntoBatchedView, SameBatch,
+};
 pub use data::batches::{Batch, BatchIter, BatchRows, Batches};
 pub use error::ShapeError;
 #[cfg(feature = "nalgebra")]

@@ -652,6 +652,12 @@ fn one_error_of_each_variant() -> Vec<ShapeError> {
             .try_select_rows_as::<C3>(&[0, 1])
             .unwrap_err(),
         dyn_ones(2, 3).try_into_dims::<C3, C3>().unwrap_err(),
+        shapegrad::Batched::<Dyn, C2, C3>::zeros_with(Dyn(2), C2::default(), C3::default())
+            .try_matmul(
+                shapegrad::Batched::<Dyn, C2, C3>::zeros_with(Dyn(3), C2::default(), C3::default())
+                    .t(),
+            )
+            .unwrap_err(),
     ]);
     errors
 }
@@ -680,7 +686,7 @@ fn every_variant() -> Vec<&'static str> {
         "OutsideBuffer",
         "TooLargeForNdarray",
     ]);
-    names.extend(["RowRange", "RowIndex", "RowCount", "Retype"]);
+    names.extend(["RowRange", "RowIndex", "RowCount", "Retype", "BatchCount"]);
     names
 }
 
@@ -707,6 +713,7 @@ fn variant(err: &ShapeError) -> &'static str {
         ShapeError::RowIndex { .. } => "RowIndex",
         ShapeError::RowCount { .. } => "RowCount",
         ShapeError::Retype { .. } => "Retype",
+        ShapeError::BatchCount { .. } => "BatchCount",
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-const TOPICS: [&str; 9] = [
+const TOPICS: [&str; 10] = [
     "matmul",
     "views",
     "backward",
@@ -17,6 +17,7 @@ const TOPICS: [&str; 9] = [
     "graph",
     "reduce",
     "ops",
+    "batched",
 ];
 
 #[test]
