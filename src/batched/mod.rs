@@ -6,8 +6,14 @@
 //! product takes two batches of one batch type: multiplying a batch of `Heads` items by a batch
 //! of `Layers` items does not compile. Inside each item the inner dimensions are checked by
 //! [`Agree`](crate::Agree), exactly as for 2-D products.
+//!
+//! Attention heads: [`Matrix::split_heads`](crate::Matrix::split_heads) makes an `S × Model`
+//! matrix a batch of `Heads` items of `S × HeadDim`, and
+//! [`Batched::merge_heads`](crate::Batched::merge_heads) puts them back, for a `Model` declared
+//! as `dim!(Model = Heads * HeadDim)`.
 
 mod backward;
+mod heads;
 mod owned;
 mod product;
 mod view;
