@@ -10,12 +10,14 @@
 //! Attention heads: [`Matrix::split_heads`](crate::Matrix::split_heads) makes an `S × Model`
 //! matrix a batch of `Heads` items of `S × HeadDim`, and
 //! [`Batched::merge_heads`](crate::Batched::merge_heads) puts them back, for a `Model` declared
-//! as `dim!(Model = Heads * HeadDim)`.
+//! as `dim!(Model = Heads * HeadDim)`. Softmax along each item's rows and the causal mask of
+//! square items work item by item, with their backward.
 
 mod backward;
 mod heads;
 mod owned;
 mod product;
+mod rows;
 mod view;
 
 pub use backward::{BatchedGrads, BatchedMatMul, BroadcastGrads, BroadcastMatMul};

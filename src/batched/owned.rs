@@ -345,6 +345,11 @@ impl<B: Dim, R: Dim, C: Dim, T: Scalar> Batched<B, R, C, T> {
         self.flat
     }
 
+    /// The flat matrix: row-wise ops run on it as on any matrix.
+    pub(crate) fn flat_matrix(&self) -> &Matrix<Dyn, C, T> {
+        &self.flat
+    }
+
     /// The flat matrix, mutably: products write into it directly.
     pub(crate) fn flat_mut(&mut self) -> &mut Matrix<Dyn, C, T> {
         &mut self.flat
