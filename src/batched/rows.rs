@@ -8,7 +8,7 @@
 
 use super::Batched;
 use crate::error::OrPanic;
-use crate::{Dim, Dyn, Matrix, RowSoftmax, Scalar, ShapeError, Write};
+use crate::{Dim, RowSoftmax, Scalar, ShapeError, Write};
 
 impl<B: Dim, R: Dim, C: Dim, T: Scalar> Batched<B, R, C, T> {
     /// `f` (softmax or log-softmax) along each row of every item: each row of an `R × C` item
@@ -71,10 +71,7 @@ impl<B: Dim, S: Dim, T: Scalar> Batched<B, S, S, T> {
         let n = self.rows();
         check_square(self).or_panic();
         for item in out.items_mut() {
-            let m = Matrix::<Dyn, Dyn, T>::try_from_vec_with(Dyn(n), Dyn(n), item.to_vec())
-                .or_panic()
-                .causal_mask();
-            item.copy_from_slice(m.as_slice());
+            crate::ops::mask::mask_in_place(item, n);
         }
         out
     }

@@ -325,6 +325,16 @@ pub(super) fn shape<R: Dim, C: Dim, T: Scalar>(m: &Matrix<R, C, T>) -> (usize, u
     (m.rows(), m.cols())
 }
 
+/// `Ok` when `b` has `a`'s shape (always, unless a dimension is [`Dyn`](crate::Dyn)), else a
+/// [`ShapeError::Mismatch`] saying `op`.
+pub(super) fn same_shape<R: Dim, C: Dim, T: Scalar>(
+    op: &'static str,
+    a: &Matrix<R, C, T>,
+    b: &Matrix<R, C, T>,
+) -> Result<(), ShapeError> {
+    check_shapes(shape(a), [Some((shape(b), op))])
+}
+
 /// `Ok` when every given shape is `expected`; otherwise the first that is not, as a
 /// [`ShapeError::Mismatch`] with its message. `None` stands for an operand that was not given.
 pub(super) fn check_shapes<const N: usize>(

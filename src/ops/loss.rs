@@ -5,6 +5,7 @@
 //! `reduction='mean'`. The backward takes the gradient of whatever follows the loss, `dloss`
 //! (1 when the loss is the objective), and writes or adds the gradient of the inputs.
 
+use super::binary::same_shape;
 use crate::{Dim, Matrix, Scalar, ShapeError, Write};
 
 /// Checks that `labels` has one class per row of `logits`, each below the number of columns.
@@ -102,7 +103,7 @@ pub fn cross_entropy_backward_into<R: Dim, C: Dim, T: Scalar>(
     write: Write,
 ) -> Result<(), ShapeError> {
     check_labels(logits, labels)?;
-    check_same(
+    same_shape(
         "cross_entropy backward: dlogits must have the logits' shape",
         logits,
         dlogits,
@@ -134,7 +135,7 @@ pub fn mse<R: Dim, C: Dim, T: Scalar>(
     prediction: &Matrix<R, C, T>,
     target: &Matrix<R, C, T>,
 ) -> Result<T, ShapeError> {
-    check_same(
+    same_shape(
         "mse: the target must have the prediction's shape",
         prediction,
         target,
@@ -162,12 +163,12 @@ pub fn mse_backward_into<R: Dim, C: Dim, T: Scalar>(
     dprediction: &mut Matrix<R, C, T>,
     write: Write,
 ) -> Result<(), ShapeError> {
-    check_same(
+    same_shape(
         "mse: the target must have the prediction's shape",
         prediction,
         target,
     )?;
-    check_same(
+    same_shape(
         "mse backward: the gradient must have the prediction's shape",
         prediction,
         dprediction,
@@ -190,7 +191,7 @@ pub fn binary_cross_entropy<R: Dim, C: Dim, T: Scalar>(
     logits: &Matrix<R, C, T>,
     targets: &Matrix<R, C, T>,
 ) -> Result<T, ShapeError> {
-    check_same(
+    same_shape(
         "binary_cross_entropy: the targets must have the logits' shape",
         logits,
         targets,
@@ -218,12 +219,12 @@ pub fn binary_cross_entropy_backward_into<R: Dim, C: Dim, T: Scalar>(
     dlogits: &mut Matrix<R, C, T>,
     write: Write,
 ) -> Result<(), ShapeError> {
-    check_same(
+    same_shape(
         "binary_cross_entropy: the targets must have the logits' shape",
         logits,
         targets,
     )?;
-    check_same(
+    same_shape(
         "binary_cross_entropy backward: the gradient must have the logits' shape",
         logits,
         dlogits,
@@ -234,24 +235,6 @@ pub fn binary_cross_entropy_backward_into<R: Dim, C: Dim, T: Scalar>(
         put(d, (crate::Unary::Sigmoid.apply(x) - t) * scale, write);
     }
     Ok(())
-}
-
-/// `Ok` when `b` has `a`'s shape (always, unless a dimension is [`Dyn`](crate::Dyn)).
-fn check_same<R: Dim, C: Dim, T: Scalar>(
-    op: &'static str,
-    a: &Matrix<R, C, T>,
-    b: &Matrix<R, C, T>,
-) -> Result<(), ShapeError> {
-    let (expected, given) = ((a.rows(), a.cols()), (b.rows(), b.cols()));
-    if expected == given {
-        Ok(())
-    } else {
-        Err(ShapeError::Mismatch {
-            op,
-            expected,
-            given,
-        })
-    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! matrix whose rows and columns are different dimensions (queries of one sequence against keys
 //! of another) does not compile.
 
+use super::binary::same_shape;
 use crate::error::OrPanic;
 use crate::{Dim, Matrix, Scalar, ShapeError, Write};
 
@@ -37,7 +38,7 @@ impl<S: Dim, T: Scalar> Matrix<S, S, T> {
     /// differs; `out` is then untouched.
     pub fn try_causal_mask_into(&self, out: &mut Self) -> Result<(), ShapeError> {
         square(self)?;
-        check(
+        same_shape(
             "causal_mask_into: the destination must have the scores' shape",
             self,
             out,
@@ -59,7 +60,7 @@ impl<S: Dim, T: Scalar> Matrix<S, S, T> {
         write: Write,
     ) -> Result<(), ShapeError> {
         square(dy)?;
-        check("causal_mask backward: dx must have dy's shape", dy, dx)?;
+        same_shape("causal_mask backward: dx must have dy's shape", dy, dx)?;
         let n = dy.rows();
         if n == 0 {
             return Ok(());
@@ -82,7 +83,7 @@ impl<S: Dim, T: Scalar> Matrix<S, S, T> {
 }
 
 /// Sets the elements above the diagonal of a row-major `n × n` buffer to `−∞`.
-fn mask_in_place<T: Scalar>(data: &mut [T], n: usize) {
+pub(crate) fn mask_in_place<T: Scalar>(data: &mut [T], n: usize) {
     if n == 0 {
         return;
     }
@@ -101,23 +102,6 @@ fn square<S: Dim, T: Scalar>(m: &Matrix<S, S, T>) -> Result<(), ShapeError> {
             op: "causal_mask: the scores of a sequence against itself are square",
             expected: (m.rows(), m.rows()),
             given: (m.rows(), m.cols()),
-        })
-    }
-}
-
-fn check<S: Dim, T: Scalar>(
-    op: &'static str,
-    a: &Matrix<S, S, T>,
-    b: &Matrix<S, S, T>,
-) -> Result<(), ShapeError> {
-    let (expected, given) = ((a.rows(), a.cols()), (b.rows(), b.cols()));
-    if expected == given {
-        Ok(())
-    } else {
-        Err(ShapeError::Mismatch {
-            op,
-            expected,
-            given,
         })
     }
 }

@@ -28,7 +28,7 @@ pub(crate) mod binary;
 mod broadcast;
 mod elementwise;
 pub mod loss;
-mod mask;
+pub(crate) mod mask;
 pub(crate) mod matmul;
 pub(crate) mod reduce;
 pub(crate) mod softmax;

@@ -6,6 +6,7 @@
 //! so a gradient of another shape does not compile; only [`Dyn`](crate::Dyn) sizes are compared
 //! at run time.
 
+use super::binary::{check_shapes, shape};
 use crate::error::OrPanic;
 use crate::{Dim, Matrix, Scalar, ShapeError, Write};
 
@@ -142,26 +143,14 @@ impl<T: Scalar> Unary<T> {
         dx: &mut Matrix<R, C, T>,
         write: Write,
     ) -> Result<(), ShapeError> {
-        let shape = (x.rows(), x.cols());
-        for (m, op) in [
-            (y.rows(), y.cols()),
-            (dy.rows(), dy.cols()),
-            (dx.rows(), dx.cols()),
-        ]
-        .into_iter()
-        .zip([
-            "unary backward: y must have x's shape",
-            "unary backward: dy must have x's shape",
-            "unary backward: dx must have x's shape",
-        ]) {
-            if m != shape {
-                return Err(ShapeError::Mismatch {
-                    op,
-                    expected: shape,
-                    given: m,
-                });
-            }
-        }
+        check_shapes(
+            shape(x),
+            [
+                Some((shape(y), "unary backward: y must have x's shape")),
+                Some((shape(dy), "unary backward: dy must have x's shape")),
+                Some((shape(dx), "unary backward: dx must have x's shape")),
+            ],
+        )?;
         let terms = x.as_slice().iter().zip(y.as_slice()).zip(dy.as_slice());
         let out = dx.as_mut_slice().iter_mut().zip(terms);
         match write {
@@ -202,14 +191,13 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// [`ShapeError::Mismatch`] when a [`Dyn`](crate::Dyn) size of `out` differs; `out` is then
     /// untouched.
     pub fn try_unary_into(&self, f: Unary<T>, out: &mut Self) -> Result<(), ShapeError> {
-        let (expected, given) = ((self.rows(), self.cols()), (out.rows(), out.cols()));
-        if expected != given {
-            return Err(ShapeError::Mismatch {
-                op: "unary_into: the destination must have the input's shape",
-                expected,
-                given,
-            });
-        }
+        check_shapes(
+            shape(self),
+            [Some((
+                shape(out),
+                "unary_into: the destination must have the input's shape",
+            ))],
+        )?;
         out.as_mut_slice()
             .iter_mut()
             .zip(self.as_slice())
