@@ -1,5 +1,10 @@
-//! The ops a [`Graph`] records: each computes its value into the tape with the op family's
-//! typed forward (at [`Dyn`] sizes) and records a node for the backward pass.
+//! The ops a [`Graph`] records: each computes its value into the tape's buffer for the node, at
+//! [`Dyn`] sizes, and records a node for the backward pass.
+//!
+//! Where the op family has a forward that writes into a buffer (`matmul_into`, `unary`,
+//! `binary`, softmax, the causal mask, the losses) the graph calls it. The broadcasts, the
+//! reductions, `scale` and `transpose` have only allocating forwards in their families, so their
+//! one-pass loops are written here; their backward passes are still the families' own.
 
 use super::tape::{Node, Op, Tape};
 use super::{Graph, Var, value_view};
