@@ -39,16 +39,8 @@ impl<S: Dim, M: StaticDim, T: Scalar> Matrix<S, M, T> {
     where
         M: Product<H, D>,
     {
-        let (m, d) = (M::SIZE, D::SIZE);
-        let src = self.as_slice();
-        for (h, item) in out.items_mut().enumerate() {
-            if d == 0 {
-                break;
-            }
-            for (dst_row, src_row) in item.chunks_exact_mut(d).zip(src.chunks_exact(m.max(1))) {
-                dst_row.copy_from_slice(&src_row[h * d..(h + 1) * d]);
-            }
-        }
+        let s = self.rows();
+        split(self.as_slice(), 1, s, H::SIZE, D::SIZE, out.as_mut_slice(), false);
     }
 }
 
@@ -63,16 +55,120 @@ impl<H: StaticDim, S: Dim, D: StaticDim, T: Scalar> Batched<H, S, D, T> {
 
     /// [`merge_heads`](Self::merge_heads) into an existing matrix, without allocating.
     pub fn merge_heads_into<M: Product<H, D>>(&self, out: &mut Matrix<S, M, T>) {
-        let (m, d) = (M::SIZE, D::SIZE);
-        if d == 0 || m == 0 || self.rows() == 0 {
-            return;
+        let s = self.rows();
+        merge(self.as_slice(), 1, s, H::SIZE, D::SIZE, out.as_mut_slice(), false);
+    }
+}
+
+impl<B: Dim, S: Dim, M: StaticDim, T: Scalar> Batched<B, S, M, T> {
+    /// Every item's columns split into `H` heads of `D` columns: item `b·H + h` of the result is
+    /// head `h` of item `b`, so the result is a batch of `(B, H)` items of `S × D`. `M` must be
+    /// declared as `H × D`.
+    ///
+    /// ```
+    /// use shapegrad::{dim, Batched, Const};
+    /// dim!(Seq = 2, Heads = 2, HeadDim = 3, Model = Heads * HeadDim);
+    ///
+    /// let x = Batched::<Const<4>, Seq, Model>::rand(1);
+    /// let heads: Batched<(Const<4>, Heads), Seq, HeadDim> = x.split_heads();
+    /// assert_eq!(heads.item(2 * 3 + 1), x.item(3).to_matrix().split_heads::<Heads, HeadDim>().item(1));
+    /// assert_eq!(heads.merge_heads::<Model>(), x);
+    /// ```
+    pub fn split_heads<H: StaticDim, D: StaticDim>(&self) -> Batched<(B, H), S, D, T>
+    where
+        M: Product<H, D>,
+    {
+        let (b, s, _) = self.dims();
+        let mut out = Batched::zeros_with((b, H::default()), s, D::default());
+        split(
+            self.as_slice(),
+            b.size(),
+            s.size(),
+            H::SIZE,
+            D::SIZE,
+            out.as_mut_slice(),
+            false,
+        );
+        out
+    }
+}
+
+impl<B: Dim, H: StaticDim, S: Dim, D: StaticDim, T: Scalar> Batched<(B, H), S, D, T> {
+    /// The heads of each item put back side by side: the inverse of
+    /// [`Batched::split_heads`]. `M` must be declared as `H × D`.
+    pub fn merge_heads<M: Product<H, D>>(&self) -> Batched<B, S, M, T> {
+        let ((b, _), s, _) = self.dims();
+        let mut out = Batched::zeros_with(b, s, M::default());
+        merge(
+            self.as_slice(),
+            b.size(),
+            s.size(),
+            H::SIZE,
+            D::SIZE,
+            out.as_mut_slice(),
+            false,
+        );
+        out
+    }
+}
+
+/// Writes (or adds, when `accumulate`) the heads of `src`, `items` matrices of `s × (h·d)`, into
+/// `dst`, `items·h` matrices of `s × d`: `dst` item `b·h + k` row `i` is columns
+/// `k·d .. (k+1)·d` of `src` item `b` row `i`.
+pub(crate) fn split<T: Scalar>(
+    src: &[T],
+    items: usize,
+    s: usize,
+    h: usize,
+    d: usize,
+    dst: &mut [T],
+    accumulate: bool,
+) {
+    debug_assert_eq!(src.len(), items * s * h * d);
+    debug_assert_eq!(dst.len(), src.len());
+    if d == 0 {
+        return;
+    }
+    for (i, dst_row) in dst.chunks_exact_mut(d).enumerate() {
+        // `i` counts rows of `dst`: item `i / s` (= b·h + k), row `i % s`.
+        let (item, row) = (i / s, i % s);
+        let (b, k) = (item / h, item % h);
+        let start = (b * s + row) * h * d + k * d;
+        copy_or_add(dst_row, &src[start..start + d], accumulate);
+    }
+}
+
+/// The inverse of [`split`]: writes (or adds) `src`, `items·h` matrices of `s × d`, as `items`
+/// matrices of `s × (h·d)` into `dst`.
+pub(crate) fn merge<T: Scalar>(
+    src: &[T],
+    items: usize,
+    s: usize,
+    h: usize,
+    d: usize,
+    dst: &mut [T],
+    accumulate: bool,
+) {
+    debug_assert_eq!(src.len(), items * s * h * d);
+    debug_assert_eq!(dst.len(), src.len());
+    if d == 0 {
+        return;
+    }
+    for (i, src_row) in src.chunks_exact(d).enumerate() {
+        let (item, row) = (i / s, i % s);
+        let (b, k) = (item / h, item % h);
+        let start = (b * s + row) * h * d + k * d;
+        copy_or_add(&mut dst[start..start + d], src_row, accumulate);
+    }
+}
+
+fn copy_or_add<T: Scalar>(dst: &mut [T], src: &[T], accumulate: bool) {
+    if accumulate {
+        for (o, &v) in dst.iter_mut().zip(src) {
+            *o += v;
         }
-        let dst = out.as_mut_slice();
-        for (h, item) in self.as_slice().chunks_exact(self.rows() * d).enumerate() {
-            for (src_row, dst_row) in item.chunks_exact(d).zip(dst.chunks_exact_mut(m)) {
-                dst_row[h * d..(h + 1) * d].copy_from_slice(src_row);
-            }
-        }
+    } else {
+        dst.copy_from_slice(src);
     }
 }
 

@@ -121,6 +121,47 @@ impl Dim for Dyn {
     }
 }
 
+/// The rows of a batch stacked one item after another: `(B, R)` is `B` items of `R` rows each,
+/// `B·R` rows in all, item `k`'s rows being `k·R .. (k+1)·R`.
+///
+/// This is how a [graph](crate::graph) holds a batch of `R × C` matrices: a `Var<(B, R), C>`.
+/// Every op that works row by row (element-wise ops, a bias row, softmax along the rows, the
+/// losses) works on it unchanged, a product by a 2-D weight multiplies every item by it, and
+/// the ops that work item by item (batched products, heads, the causal mask) know the items
+/// from the type. The size is the product; from a total alone, [`from_size`](Dim::from_size)
+/// can split it only when one of the two sizes is known.
+///
+/// ```
+/// use shapegrad::{Const, Dim, Dyn};
+/// assert_eq!((Dyn(4), Const::<3>).size(), 12);
+/// assert_eq!(<(Dyn, Const<3>)>::from_size(12), Some((Dyn(4), Const::<3>)));
+/// assert_eq!(<(Dyn, Const<3>)>::from_size(10), None);
+/// assert_eq!(<(Dyn, Dyn)>::from_size(12), None);
+/// ```
+impl<B: Dim, R: Dim> Dim for (B, R) {
+    const FIXED: Option<usize> = match (B::FIXED, R::FIXED) {
+        (Some(b), Some(r)) => Some(b * r),
+        _ => None,
+    };
+    #[inline]
+    fn size(self) -> usize {
+        self.0.size() * self.1.size()
+    }
+    fn from_size(n: usize) -> Option<Self> {
+        match (B::type_size(), R::type_size()) {
+            (Some(b), Some(r)) => {
+                (b * r == n).then_some((B::from_size(b)?, R::from_size(r)?))
+            }
+            (Some(b), None) if b > 0 && n % b == 0 => Some((B::from_size(b)?, R::from_size(n / b)?)),
+            (None, Some(r)) if r > 0 && n % r == 0 => Some((B::from_size(n / r)?, R::from_size(r)?)),
+            _ => None,
+        }
+    }
+    fn type_size() -> Option<usize> {
+        Some(B::type_size()? * R::type_size()?)
+    }
+}
+
 impl Dim for UTerm {
     const FIXED: Option<usize> = Some(0);
     #[inline]
