@@ -1,7 +1,7 @@
 //! A gradient checker: analytic gradients compared, element by element, with central differences
 //! in `f64`.
 //!
-//! [`check`] takes the inputs of a scalar function (one `f64` matrix or a tuple of up to four),
+//! [`check`] takes the inputs of a scalar function (one `f64` matrix or a tuple of up to six),
 //! the analytic gradients as a value of the *same type*, so that a gradient of the wrong shape
 //! does not compile, and the function itself. It nudges every input element by `±h` and reports
 //! the worst disagreement as (input, row, column, analytic, numeric, error).
@@ -35,7 +35,7 @@ use core::fmt;
 
 use crate::{Dim, Matrix};
 
-/// The inputs of a function being checked: one `Matrix<_, _, f64>`, or a tuple of two to four.
+/// The inputs of a function being checked: one `Matrix<_, _, f64>`, or a tuple of two to six.
 ///
 /// The analytic gradients are a value of the same type, so each has its input's shape.
 pub trait Inputs: Clone {
@@ -96,6 +96,8 @@ macro_rules! tuple_inputs {
 tuple_inputs!(2: 0 R0 C0, 1 R1 C1);
 tuple_inputs!(3: 0 R0 C0, 1 R1 C1, 2 R2 C2);
 tuple_inputs!(4: 0 R0 C0, 1 R1 C1, 2 R2 C2, 3 R3 C3);
+tuple_inputs!(5: 0 R0 C0, 1 R1 C1, 2 R2 C2, 3 R3 C3, 4 R4 C4);
+tuple_inputs!(6: 0 R0 C0, 1 R1 C1, 2 R2 C2, 3 R3 C3, 4 R4 C4, 5 R5 C5);
 
 /// The element where analytic and numeric gradients disagree most.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -40,7 +40,15 @@ impl<S: Dim, M: StaticDim, T: Scalar> Matrix<S, M, T> {
         M: Product<H, D>,
     {
         let s = self.rows();
-        split(self.as_slice(), 1, s, H::SIZE, D::SIZE, out.as_mut_slice(), false);
+        split(
+            self.as_slice(),
+            1,
+            s,
+            H::SIZE,
+            D::SIZE,
+            out.as_mut_slice(),
+            false,
+        );
     }
 }
 
@@ -56,7 +64,15 @@ impl<H: StaticDim, S: Dim, D: StaticDim, T: Scalar> Batched<H, S, D, T> {
     /// [`merge_heads`](Self::merge_heads) into an existing matrix, without allocating.
     pub fn merge_heads_into<M: Product<H, D>>(&self, out: &mut Matrix<S, M, T>) {
         let s = self.rows();
-        merge(self.as_slice(), 1, s, H::SIZE, D::SIZE, out.as_mut_slice(), false);
+        merge(
+            self.as_slice(),
+            1,
+            s,
+            H::SIZE,
+            D::SIZE,
+            out.as_mut_slice(),
+            false,
+        );
     }
 }
 

@@ -21,6 +21,7 @@ mod rows;
 mod view;
 
 pub use backward::{BatchedGrads, BatchedMatMul, BroadcastGrads, BroadcastMatMul};
+pub(crate) use heads::{merge as merge_heads_flat, split as split_heads_flat};
 pub use owned::Batched;
 pub use view::BatchedRef;
 

@@ -345,6 +345,28 @@ impl<B: Dim, R: Dim, C: Dim, T: Scalar> Batched<B, R, C, T> {
         self.flat
     }
 
+    /// The whole batch as one matrix whose rows are typed `(B, R)`: the items stacked, as a
+    /// [graph](crate::graph) holds them. No copy.
+    ///
+    /// ```
+    /// use shapegrad::{Batched, Const, MatRef};
+    /// let b = Batched::<Const<2>, Const<3>, Const<4>, f64>::rand(1);
+    /// let s: MatRef<(Const<2>, Const<3>), Const<4>, f64> = b.stacked();
+    /// assert_eq!(s.get(3 + 1, 2), b.get(1, 1, 2));
+    /// assert_eq!(Batched::from_stacked(s.to_matrix()), b);
+    /// ```
+    pub fn stacked(&self) -> MatRef<'_, (B, R), C, T> {
+        self.flat.view().with_rows((self.batch, self.rows))
+    }
+
+    /// The batch whose items are the stacked rows of `m`: the inverse of
+    /// [`stacked`](Self::stacked), for a value or gradient read from a graph. No copy.
+    pub fn from_stacked(m: Matrix<(B, R), C, T>) -> Self {
+        let ((batch, rows), cols) = m.dims();
+        let flat = Matrix::from_vec_unchecked(Dyn(batch.size() * rows.size()), cols, m.into_vec());
+        Batched { batch, rows, flat }
+    }
+
     /// The flat matrix: row-wise ops run on it as on any matrix.
     pub(crate) fn flat_matrix(&self) -> &Matrix<Dyn, C, T> {
         &self.flat

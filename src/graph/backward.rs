@@ -3,10 +3,12 @@
 
 use core::marker::PhantomData;
 
+use super::batched::{as_items, batched_matmul_backward, items_view, value_slice};
 use super::tape::{LeafKey, Op, Tape};
 use super::{Graph, Id, Var, recycle, value_view};
+use crate::batched::{merge_heads_flat, split_heads_flat};
 use crate::ops::matmul::{da_into, dx_into};
-use crate::{Const, Dim, Dyn, MatRef, Matrix, Scalar, Scale, Write, loss};
+use crate::{Batched, Const, Dim, Dyn, MatRef, Matrix, Scalar, Scale, Write, loss};
 
 /// The gradients of a step: [`get`](Self::get) gives the gradient of the loss with respect to
 /// any [`Var`] of the graph, with the `Var`'s own type.
@@ -250,7 +252,80 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
             }
             Op::CausalMask { x } => {
                 if wants(x) {
-                    Matrix::try_causal_mask_backward_into(dy, &mut before[x], ACC).expect(SHAPES);
+                    let items = dy.rows().checked_div(dy.cols()).unwrap_or(0);
+                    let dx = &mut before[x];
+                    as_items(dy, items, |dy| {
+                        as_items(dx, items, |dx| {
+                            Batched::try_causal_mask_backward_into(dy, dx, ACC).expect(SHAPES)
+                        })
+                    });
+                }
+            }
+            Op::BatchedMatMul {
+                x,
+                a,
+                transposed,
+                items,
+            } => {
+                let (xs, as_) = (
+                    value_slice(nodes, values, leaves, x),
+                    value_slice(nodes, values, leaves, a),
+                );
+                let (i, k) = (nodes[x].rows.checked_div(items).unwrap_or(0), nodes[x].cols);
+                let j = node.cols;
+                let xv = items_view(xs, items, i, k);
+                let dyv = items_view(dy.as_slice(), items, i, j);
+                // Each operand's gradient alone, so that `x · x.t()` adds both into one buffer.
+                if wants(x) {
+                    as_items(&mut before[x], items, |dx| {
+                        if transposed {
+                            let av = items_view(as_, items, j, k).t();
+                            batched_matmul_backward(xv, av, dyv, Some(dx), None, None);
+                        } else {
+                            let av = items_view(as_, items, k, j);
+                            batched_matmul_backward(xv, av, dyv, Some(dx), None, None);
+                        }
+                    });
+                }
+                if wants(a) {
+                    as_items(&mut before[a], items, |da| {
+                        if transposed {
+                            let av = items_view(as_, items, j, k).t();
+                            batched_matmul_backward(xv, av, dyv, None, None, Some(da));
+                        } else {
+                            let av = items_view(as_, items, k, j);
+                            batched_matmul_backward(xv, av, dyv, None, Some(da), None);
+                        }
+                    });
+                }
+            }
+            Op::Heads {
+                x,
+                split,
+                items,
+                heads,
+            } => {
+                if wants(x) {
+                    // A split's gradient is the merge of `dy`, and a merge's the split.
+                    let (seq, d) = if split {
+                        (nodes[x].rows.checked_div(items).unwrap_or(0), node.cols)
+                    } else {
+                        (node.rows.checked_div(items).unwrap_or(0), nodes[x].cols)
+                    };
+                    let f = if split {
+                        merge_heads_flat
+                    } else {
+                        split_heads_flat
+                    };
+                    f(
+                        dy.as_slice(),
+                        items,
+                        seq,
+                        heads,
+                        d,
+                        before[x].as_mut_slice(),
+                        true,
+                    );
                 }
             }
             Op::CrossEntropy { logits, labels: at } => {

@@ -35,6 +35,7 @@
 //! ```
 
 mod backward;
+mod batched;
 mod ops;
 mod tape;
 
@@ -42,6 +43,7 @@ use core::cell::RefCell;
 use core::marker::PhantomData;
 
 pub use backward::Grads;
+pub use batched::{ItemsOperand, ItemsT};
 pub use generativity::{Guard, Id};
 pub use tape::Tape;
 
@@ -165,9 +167,14 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
     /// A leaf: a parameter (`needs_grad`) or an input, borrowed for the step. A parameter given
     /// twice is one leaf, so the gradients of its uses add up; only parameters are keyed by
     /// their buffer, so an optimizer finds each one's gradient ([`Grads::of`]).
-    fn leaf<R: Dim, C: Dim>(&self, m: &'p Matrix<R, C, T>, needs_grad: bool) -> Var<'id, R, C> {
-        let (rows, cols) = m.dims();
-        let data = m.as_slice();
+    fn leaf<R: Dim, C: Dim>(
+        &self,
+        data: &'p [T],
+        rows: R,
+        cols: C,
+        needs_grad: bool,
+    ) -> Var<'id, R, C> {
+        debug_assert_eq!(data.len(), rows.size() * cols.size());
         let mut tape = self.tape.borrow_mut();
         let tape = tape
             .as_deref_mut()
@@ -207,12 +214,14 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
 
     /// A parameter: its gradient is computed, and [`Grads::get`] returns it with `m`'s type.
     pub fn param<R: Dim, C: Dim>(&self, m: &'p Matrix<R, C, T>) -> Var<'id, R, C> {
-        self.leaf(m, true)
+        let (rows, cols) = m.dims();
+        self.leaf(m.as_slice(), rows, cols, true)
     }
 
     /// An input, such as a batch of data: no gradient flows into it.
     pub fn input<R: Dim, C: Dim>(&self, m: &'p Matrix<R, C, T>) -> Var<'id, R, C> {
-        self.leaf(m, false)
+        let (rows, cols) = m.dims();
+        self.leaf(m.as_slice(), rows, cols, false)
     }
 
     /// A copy of `v`'s value.

@@ -540,12 +540,20 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
             })
             .or_panic();
         }
+        self.mask(x)
+    }
+
+    /// Records the causal mask of `x`'s square items of `cols × cols`, stacked.
+    pub(super) fn mask<R: Dim, C: Dim>(&self, x: Var<'id, R, C>) -> Var<'id, R, C> {
         self.with_tape(|tape, leaves| {
             make_owned(tape, leaves, x.index);
             let (_, before, out) = next_value(tape, x.rows(), x.cols());
-            before[x.index]
-                .try_causal_mask_into(out)
-                .expect("the scores were checked square");
+            out.as_mut_slice()
+                .copy_from_slice(before[x.index].as_slice());
+            let n = x.cols();
+            for item in out.as_mut_slice().chunks_exact_mut((n * n).max(1)) {
+                crate::ops::mask::mask_in_place(item, n);
+            }
             let node = Node {
                 op: Op::CausalMask { x: x.index },
                 rows: x.rows(),

@@ -137,8 +137,25 @@ pub(super) enum Op<T: Scalar> {
     Softmax { f: RowSoftmax, x: usize },
     /// `xᵀ`, copied.
     Transpose { x: usize },
-    /// The square `x` with the elements above its diagonal set to `−∞`.
+    /// `x`, square items of `cols × cols` stacked (one item for a 2-D square), with the
+    /// elements above each item's diagonal set to `−∞`.
     CausalMask { x: usize },
+    /// Item `k` of `x` times item `k` of `a` (read with every item transposed when
+    /// `transposed`), for `items` items.
+    BatchedMatMul {
+        x: usize,
+        a: usize,
+        transposed: bool,
+        items: usize,
+    },
+    /// `x`'s `items` items split into `heads` heads each (`split`), or `items · heads` heads
+    /// merged back into `items` items.
+    Heads {
+        x: usize,
+        split: bool,
+        items: usize,
+        heads: usize,
+    },
     /// Softmax cross-entropy of the rows of `logits` against the labels
     /// `tape.labels[labels..labels + rows]`.
     CrossEntropy { logits: usize, labels: usize },

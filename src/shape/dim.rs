@@ -149,11 +149,13 @@ impl<B: Dim, R: Dim> Dim for (B, R) {
     }
     fn from_size(n: usize) -> Option<Self> {
         match (B::type_size(), R::type_size()) {
-            (Some(b), Some(r)) => {
-                (b * r == n).then_some((B::from_size(b)?, R::from_size(r)?))
+            (Some(b), Some(r)) => (b * r == n).then_some((B::from_size(b)?, R::from_size(r)?)),
+            (Some(b), None) if b > 0 && n % b == 0 => {
+                Some((B::from_size(b)?, R::from_size(n / b)?))
             }
-            (Some(b), None) if b > 0 && n % b == 0 => Some((B::from_size(b)?, R::from_size(n / b)?)),
-            (None, Some(r)) if r > 0 && n % r == 0 => Some((B::from_size(n / r)?, R::from_size(r)?)),
+            (None, Some(r)) if r > 0 && n % r == 0 => {
+                Some((B::from_size(n / r)?, R::from_size(r)?))
+            }
             _ => None,
         }
     }

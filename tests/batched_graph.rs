@@ -1,0 +1,169 @@
+//! Batches in the autodiff graph: multi-head causal attention over a batch of sequences, its
+//! gradients against central differences, and its value against the same attention run one
+//! sequence and one head at a time with 2-D ops.
+
+use shapegrad::graph::{Tape, Var};
+use shapegrad::{Batched, Const, Dim, Dyn, Matrix, StaticDim, dim, gradcheck, make_guard};
+
+dim!(
+    Batch = 2,
+    Seq = 4,
+    Heads = 2,
+    HeadDim = 3,
+    Model = Heads * HeadDim
+);
+
+type Tokens = (Batch, Seq);
+type Weights = (
+    Matrix<Model, Model, f64>,
+    Matrix<Model, Model, f64>,
+    Matrix<Model, Model, f64>,
+    Matrix<Model, Model, f64>,
+);
+type WithInput = (
+    Matrix<Tokens, Model, f64>,
+    Matrix<Model, Model, f64>,
+    Matrix<Model, Model, f64>,
+    Matrix<Model, Model, f64>,
+    Matrix<Model, Model, f64>,
+);
+
+fn signed<R: Dim, C: Dim>(m: Matrix<R, C, f64>) -> Matrix<R, C, f64> {
+    m.map(|v| 2.0 * v - 1.0)
+}
+
+fn weights(seed: u64) -> Weights {
+    (
+        signed(Matrix::rand(seed)),
+        signed(Matrix::rand(seed + 1)),
+        signed(Matrix::rand(seed + 2)),
+        signed(Matrix::rand(seed + 3)),
+    )
+}
+
+fn tokens(seed: u64) -> Matrix<Tokens, Model, f64> {
+    signed(Matrix::rand_with((Batch, Seq), Model, seed))
+}
+
+/// `sum(tanh(MHA(x)))` with causal multi-head attention, and the gradients of `x` and every
+/// weight.
+fn mha(p: &WithInput) -> (f64, WithInput, Matrix<Tokens, Model, f64>) {
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let x = g.param(&p.0);
+    let (wq, wk, wv, wo) = (g.param(&p.1), g.param(&p.2), g.param(&p.3), g.param(&p.4));
+    // Every token times each weight: one product over the whole batch.
+    let (q, k, v) = (g.matmul(x, wq), g.matmul(x, wk), g.matmul(x, wv));
+    let (q, k, v) = (g.split_heads(q), g.split_heads(k), g.split_heads(v));
+    let scores = g.scale(
+        g.batched_matmul(q, k.t()),
+        1.0 / (HeadDim::SIZE as f64).sqrt(),
+    );
+    let weights = g.softmax_rows(g.causal_mask_items(scores));
+    let heads = g.batched_matmul(weights, v);
+    let merged: Var<Tokens, Model> = g.merge_heads(heads);
+    let out = g.matmul(merged, wo);
+    let loss = g.sum(g.tanh(out));
+    let value = g.scalar(loss);
+    let y = g.value(out);
+    let grads = g.backward(loss);
+    let d = (
+        grads.get(x).to_matrix(),
+        grads.get(wq).to_matrix(),
+        grads.get(wk).to_matrix(),
+        grads.get(wv).to_matrix(),
+        grads.get(wo).to_matrix(),
+    );
+    (value, d, y)
+}
+
+#[test]
+fn multi_head_attention_over_a_batch_has_the_gradients_central_differences_give() {
+    let w = weights(2);
+    let p = (tokens(1), w.0, w.1, w.2, w.3);
+    let (_, analytic, _) = mha(&p);
+    gradcheck::check(&p, &analytic, |p| mha(p).0)
+        .assert_within(gradcheck::tolerance(Batch::SIZE * Seq::SIZE * Model::SIZE));
+}
+
+/// One head of one sequence, by 2-D ops: `softmax(mask(q·kᵀ)/√d)·v`.
+fn one_head(
+    q: &Matrix<Seq, HeadDim, f64>,
+    k: &Matrix<Seq, HeadDim, f64>,
+    v: &Matrix<Seq, HeadDim, f64>,
+) -> Matrix<Seq, HeadDim, f64> {
+    let scores = &q.matmul(k.t()) * (1.0 / (HeadDim::SIZE as f64).sqrt());
+    scores.causal_mask().softmax_rows().matmul(v)
+}
+
+#[test]
+fn batched_attention_equals_attention_one_sequence_and_one_head_at_a_time() {
+    let w = weights(5);
+    let x = tokens(4);
+    let (_, _, y) = mha(&(
+        x.clone(),
+        w.0.clone(),
+        w.1.clone(),
+        w.2.clone(),
+        w.3.clone(),
+    ));
+    let xs = Batched::from_stacked(x);
+    let ys = Batched::from_stacked(y);
+    for b in 0..Batch::SIZE {
+        let xb = xs.item(b).to_matrix();
+        let (q, k, v) = (xb.matmul(&w.0), xb.matmul(&w.1), xb.matmul(&w.2));
+        let (q, k, v) = (
+            q.split_heads::<Heads, HeadDim>(),
+            k.split_heads::<Heads, HeadDim>(),
+            v.split_heads::<Heads, HeadDim>(),
+        );
+        let mut merged = Batched::<Heads, Seq, HeadDim, f64>::zeros();
+        for h in 0..Heads::SIZE {
+            let o = one_head(
+                &q.item(h).to_matrix(),
+                &k.item(h).to_matrix(),
+                &v.item(h).to_matrix(),
+            );
+            merged.item_mut(h).copy_from_slice(o.as_slice());
+        }
+        let expected = merged.merge_heads::<Model>().matmul(&w.3);
+        let got = ys.item(b).to_matrix();
+        for (e, g) in expected.as_slice().iter().zip(got.as_slice()) {
+            assert!((e - g).abs() <= 1e-12 * (1.0 + e.abs()), "{e} vs {g}");
+        }
+    }
+}
+
+#[test]
+fn a_batch_times_its_own_transpose_gets_both_gradients() {
+    // l = Σ (x·xᵀ)² item by item, with x one matrix on both sides.
+    fn f(
+        x: &Matrix<(Const<3>, Const<2>), Const<4>, f64>,
+    ) -> (f64, Matrix<(Const<3>, Const<2>), Const<4>, f64>) {
+        let mut tape = Tape::new();
+        make_guard!(guard);
+        let g = tape.graph(guard);
+        let xv = g.param(x);
+        let loss = g.sum(g.square(g.batched_matmul(xv, xv.t())));
+        let value = g.scalar(loss);
+        (value, g.backward(loss).get(xv).to_matrix())
+    }
+    let x = signed(Matrix::rand_with((Const::<3>, Const::<2>), Const::<4>, 9));
+    let (_, analytic) = f(&x);
+    gradcheck::check(&x, &analytic, |x| f(x).0).assert_within(gradcheck::tolerance(12));
+}
+
+#[test]
+fn dyn_batches_are_checked_at_run_time() {
+    let a = Batched::<Dyn, Const<2>, Const<3>, f64>::rand_with(Dyn(2), Const, Const, 1);
+    let b = Batched::<Dyn, Const<3>, Const<2>, f64>::rand_with(Dyn(3), Const, Const, 2);
+    let caught = std::panic::catch_unwind(|| {
+        let mut tape = Tape::new();
+        make_guard!(guard);
+        let g = tape.graph(guard);
+        let _ = g.batched_matmul(g.input_batched(&a), g.input_batched(&b));
+    });
+    let message = *caught.unwrap_err().downcast::<String>().unwrap();
+    assert!(message.contains("batch"), "{message}");
+}
