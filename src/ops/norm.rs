@@ -408,3 +408,420 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         LayerNorm { eps }.forward(self, gain, bias)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{LayerNorm, LayerNormGrads};
+    use crate::{Const, Dim, Dyn, Matrix, ShapeError, Write, gradcheck};
+
+    /// The layer norm of each row written out in f64, straight from the definition.
+    fn direct(x: &[f64], cols: usize, gain: &[f64], bias: &[f64], eps: f64) -> Vec<f64> {
+        let mut y = Vec::with_capacity(x.len());
+        for row in x.chunks(cols) {
+            let mean = row.iter().sum::<f64>() / cols as f64;
+            let var = row.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / cols as f64;
+            let std = (var + eps).sqrt();
+            for j in 0..cols {
+                y.push(gain[j] * (row[j] - mean) / std + bias[j]);
+            }
+        }
+        y
+    }
+
+    /// An input `x`, a gain and a bias: `R × C`, `1 × C` and `1 × C`.
+    type Operands<R, C> = (
+        Matrix<R, C, f64>,
+        Matrix<Const<1>, C, f64>,
+        Matrix<Const<1>, C, f64>,
+    );
+
+    /// A random `rows × cols` input, gain and bias, with rows of assorted offsets and spreads.
+    fn operands<R: Dim, C: Dim>(rows: R, cols: C, seed: u64) -> Operands<R, C> {
+        let noise = Matrix::<R, C, f64>::rand_with(rows, cols, seed);
+        let x = Matrix::from_fn_with(rows, cols, |i, j| {
+            let (shift, spread) = (i as f64 - 1.0, 1.0 + 0.5 * i as f64);
+            shift + spread * (6.0 * noise[(i, j)] - 3.0)
+        });
+        let gain = Matrix::rand_with(Const, cols, seed + 1).map(|v| 1.0 + v);
+        let bias = Matrix::rand_with(Const, cols, seed + 2).map(|v| v - 0.5);
+        (x, gain, bias)
+    }
+
+    fn check_forward<R: Dim, C: Dim>(rows: R, cols: C, eps: f64, seed: u64) {
+        let (x, gain, bias) = operands(rows, cols, seed);
+        let y = x.layer_norm(&gain, &bias, eps);
+        let want = direct(
+            x.as_slice(),
+            x.cols(),
+            gain.as_slice(),
+            bias.as_slice(),
+            eps,
+        );
+        for (g, w) in y.as_slice().iter().zip(&want) {
+            assert!((g - w).abs() <= 1e-13 * w.abs().max(1.0), "{g} vs {w}");
+        }
+        let mut into = Matrix::filled_with(rows, cols, 9.0);
+        LayerNorm { eps }
+            .try_forward_into(&x, &gain, &bias, &mut into)
+            .unwrap();
+        assert_eq!(into.as_slice(), y.as_slice());
+    }
+
+    #[test]
+    fn forward_matches_a_direct_f64_computation_static_and_dyn() {
+        for (i, eps) in [0.0, 1e-5, 0.5].into_iter().enumerate() {
+            let seed = 10 * i as u64;
+            check_forward(Const::<3>, Const::<5>, eps, seed);
+            check_forward(Dyn(7), Const::<2>, eps, seed + 3);
+            check_forward(Const::<2>, Dyn(9), eps, seed + 4);
+            check_forward(Dyn(4), Dyn(11), eps, seed + 5);
+        }
+    }
+
+    #[test]
+    fn known_values_with_eps_inside_the_square_root() {
+        // Mean 0, biased variance 1: with eps = 3, x̂ = x / √4.
+        let x = Matrix::<Const<1>, Const<2>, f64>::from_rows([[-1.0, 1.0]]);
+        let gain = Matrix::<Const<1>, Const<2>, f64>::from_rows([[1.0, 4.0]]);
+        let bias = Matrix::<Const<1>, Const<2>, f64>::from_rows([[0.0, 1.0]]);
+        assert_eq!(x.layer_norm(&gain, &bias, 3.0).as_slice(), &[-0.5, 3.0]);
+        // A row of equal values is its bias; with eps = 0 it has nothing to divide by.
+        let flat = Matrix::<Const<1>, Const<2>, f64>::from_rows([[7.0, 7.0]]);
+        assert_eq!(flat.layer_norm(&gain, &bias, 1e-5).as_slice(), &[0.0, 1.0]);
+        let nan = flat.layer_norm(&gain, &bias, 0.0);
+        assert!(nan.as_slice().iter().all(|v| v.is_nan()));
+        let grads = LayerNorm { eps: 1e-5 }.backward(&flat, &gain, &x);
+        assert!(grads.dx.as_slice().iter().all(|g| g.is_finite()));
+    }
+
+    /// Checks the three gradients at a random input against central differences of
+    /// `l = Σ layer_norm(x, γ, β) ⊙ r`, and that the `_into` form agrees with the allocating one.
+    fn check_backward<R: Dim, C: Dim>(rows: R, cols: C, eps: f64, seed: u64) {
+        let (x, gain, bias) = operands(rows, cols, seed);
+        let r = Matrix::<R, C, f64>::rand_with(rows, cols, seed + 3).map(|v| v - 0.5);
+        let norm = LayerNorm { eps };
+        let LayerNormGrads { dx, dgain, dbias } = norm.backward(&x, &gain, &r);
+        let loss = |(x, gain, bias): &Operands<R, C>| -> f64 {
+            norm.forward(x, gain, bias)
+                .as_slice()
+                .iter()
+                .zip(r.as_slice())
+                .map(|(y, r)| y * r)
+                .sum()
+        };
+        let analytic = (dx.clone(), dgain.clone(), dbias.clone());
+        gradcheck::check(&(x.clone(), gain.clone(), bias), &analytic, loss)
+            .assert_within(gradcheck::tolerance(rows.size() * cols.size()));
+
+        let mut into = (
+            Matrix::filled_with(rows, cols, 9.0),
+            Matrix::filled_with(Const, cols, 9.0),
+            Matrix::filled_with(Const, cols, 9.0),
+        );
+        norm.try_backward_into(
+            &x,
+            &gain,
+            &r,
+            Some(&mut into.0),
+            Some(&mut into.1),
+            Some(&mut into.2),
+            Write::Overwrite,
+        )
+        .unwrap();
+        assert_eq!(into.0.as_slice(), dx.as_slice());
+        assert_eq!(into.1.as_slice(), dgain.as_slice());
+        assert_eq!(into.2.as_slice(), dbias.as_slice());
+    }
+
+    #[test]
+    fn every_gradient_matches_central_differences_static_and_dyn() {
+        for (i, eps) in [1e-5, 0.5].into_iter().enumerate() {
+            let seed = 10 * i as u64;
+            check_backward(Const::<3>, Const::<5>, eps, seed);
+            check_backward(Dyn(5), Const::<2>, eps, seed + 3);
+            check_backward(Const::<2>, Dyn(7), eps, seed + 4);
+            check_backward(Dyn(1), Dyn(6), eps, seed + 5);
+            check_backward(Dyn(3), Dyn(1), eps, seed + 6);
+        }
+    }
+
+    #[test]
+    fn each_destination_is_optional_and_the_others_do_not_change() {
+        let (x, gain, _) = operands(Dyn(4), Dyn(5), 1);
+        let dy = Matrix::<Dyn, Dyn, f64>::rand_with(Dyn(4), Dyn(5), 2);
+        let norm = LayerNorm { eps: 1e-5 };
+        let all = norm.backward(&x, &gain, &dy);
+        let mut dx = Matrix::zeros_with(Dyn(4), Dyn(5));
+        let mut dgain = Matrix::zeros_with(Const, Dyn(5));
+        let mut dbias = Matrix::zeros_with(Const, Dyn(5));
+        let w = Write::Overwrite;
+        norm.try_backward_into(&x, &gain, &dy, Some(&mut dx), None, None, w)
+            .unwrap();
+        norm.try_backward_into(&x, &gain, &dy, None, Some(&mut dgain), None, w)
+            .unwrap();
+        norm.try_backward_into(&x, &gain, &dy, None, None, Some(&mut dbias), w)
+            .unwrap();
+        norm.try_backward_into(&x, &gain, &dy, None, None, None, w)
+            .unwrap();
+        assert_eq!((dx, dgain), (all.dx, all.dgain));
+        assert_eq!(dbias, dy.col_sums());
+        assert_eq!(all.dbias, dy.col_sums());
+    }
+
+    #[test]
+    fn accumulate_adds_to_every_destination() {
+        let (x, gain, _) = operands(Dyn(3), Dyn(4), 5);
+        let dy = Matrix::<Dyn, Dyn, f64>::rand_with(Dyn(3), Dyn(4), 6);
+        let norm = LayerNorm { eps: 1e-5 };
+        let once = norm.backward(&x, &gain, &dy);
+        let mut dx = Matrix::filled_with(Dyn(3), Dyn(4), 1.0);
+        let mut dgain = Matrix::filled_with(Const, Dyn(4), 2.0);
+        let mut dbias = Matrix::filled_with(Const, Dyn(4), 3.0);
+        norm.try_backward_into(
+            &x,
+            &gain,
+            &dy,
+            Some(&mut dx),
+            Some(&mut dgain),
+            Some(&mut dbias),
+            Write::Accumulate,
+        )
+        .unwrap();
+        assert_eq!(dx, once.dx.map(|v| v + 1.0));
+        // The rows' terms are added to what the row held one by one, not summed first: equal to
+        // within the rounding of that order.
+        let close = |a: &[f64], b: &[f64], held: f64| {
+            for (a, b) in a.iter().zip(b) {
+                assert!(
+                    (a - (b + held)).abs() <= 8.0 * f64::EPSILON * a.abs(),
+                    "{a} vs {b}"
+                );
+            }
+        };
+        close(dgain.as_slice(), once.dgain.as_slice(), 2.0);
+        close(dbias.as_slice(), once.dbias.as_slice(), 3.0);
+        // Overwrite replaces what the row gradients held: they are sums from zero, not from it.
+        norm.try_backward_into(
+            &x,
+            &gain,
+            &dy,
+            Some(&mut dx),
+            Some(&mut dgain),
+            Some(&mut dbias),
+            Write::Overwrite,
+        )
+        .unwrap();
+        assert_eq!((dx, dgain, dbias), (once.dx, once.dgain, once.dbias));
+    }
+
+    #[test]
+    fn dyn_sizes_that_disagree_are_errors_naming_them_and_leave_outputs_untouched() {
+        let m =
+            |r: usize, c: usize, v: f64| Matrix::<Dyn, Dyn, f64>::filled_with(Dyn(r), Dyn(c), v);
+        let row = |c: usize, v: f64| Matrix::<Const<1>, Dyn, f64>::filled_with(Const, Dyn(c), v);
+        let mismatch = |op, expected, given| ShapeError::Mismatch {
+            op,
+            expected,
+            given,
+        };
+        let norm = LayerNorm { eps: 1e-5 };
+        let x = Matrix::<Dyn, Dyn, f64>::rand_with(Dyn(2), Dyn(3), 1);
+        let (gain, bias) = (row(3, 1.0), row(3, 0.0));
+
+        // Forward: the gain, the bias, the destination.
+        let mut y = m(2, 3, 7.0);
+        let err = norm.try_forward_into(&x, &row(4, 1.0), &bias, &mut y);
+        let op = "layer_norm: the gain must have x's columns";
+        assert_eq!(err, Err(mismatch(op, (1, 3), (1, 4))));
+        let err = norm.try_forward_into(&x, &gain, &row(2, 0.0), &mut y);
+        let op = "layer_norm: the bias must have x's columns";
+        assert_eq!(err, Err(mismatch(op, (1, 3), (1, 2))));
+        assert_eq!(y, m(2, 3, 7.0), "untouched on error");
+        let mut wide = m(2, 4, 7.0);
+        let err = norm.try_forward_into(&x, &gain, &bias, &mut wide);
+        let op = "layer_norm into: the destination must have x's shape";
+        assert_eq!(err, Err(mismatch(op, (2, 3), (2, 4))));
+        assert_eq!(wide, m(2, 4, 7.0), "untouched on error");
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "layer_norm into: the destination must have x's shape: expected a 2×3 matrix, but a \
+             2×4 matrix was given"
+        );
+
+        // Backward: each operand or destination wrong in turn, the others right; none written.
+        let dy = m(2, 3, 0.5);
+        let (mut dx, mut dgain, mut dbias) = (m(2, 3, 7.0), row(3, 8.0), row(3, 9.0));
+        let (mut dx_bad, mut dgain_bad, mut dbias_bad) = (m(3, 3, 7.0), row(2, 8.0), row(4, 9.0));
+        let w = Write::Accumulate;
+        let cases = [
+            (
+                "layer_norm backward: the gain must have x's columns",
+                (1, 3),
+                (1, 5),
+                norm.try_backward_into(
+                    &x,
+                    &row(5, 1.0),
+                    &dy,
+                    Some(&mut dx),
+                    Some(&mut dgain),
+                    Some(&mut dbias),
+                    w,
+                ),
+            ),
+            (
+                "layer_norm backward: dgain must have x's columns",
+                (1, 3),
+                (1, 2),
+                norm.try_backward_into(
+                    &x,
+                    &gain,
+                    &dy,
+                    Some(&mut dx),
+                    Some(&mut dgain_bad),
+                    Some(&mut dbias),
+                    w,
+                ),
+            ),
+            (
+                "layer_norm backward: dbias must have x's columns",
+                (1, 3),
+                (1, 4),
+                norm.try_backward_into(
+                    &x,
+                    &gain,
+                    &dy,
+                    Some(&mut dx),
+                    Some(&mut dgain),
+                    Some(&mut dbias_bad),
+                    w,
+                ),
+            ),
+            (
+                "layer_norm backward: dy must have x's shape",
+                (2, 3),
+                (2, 1),
+                norm.try_backward_into(
+                    &x,
+                    &gain,
+                    &m(2, 1, 0.5),
+                    Some(&mut dx),
+                    Some(&mut dgain),
+                    Some(&mut dbias),
+                    w,
+                ),
+            ),
+            (
+                "layer_norm backward: dx must have x's shape",
+                (2, 3),
+                (3, 3),
+                norm.try_backward_into(
+                    &x,
+                    &gain,
+                    &dy,
+                    Some(&mut dx_bad),
+                    Some(&mut dgain),
+                    Some(&mut dbias),
+                    w,
+                ),
+            ),
+        ];
+        for (op, expected, given, err) in cases {
+            assert_eq!(err, Err(mismatch(op, expected, given)));
+        }
+        assert_eq!((dx, dgain, dbias), (m(2, 3, 7.0), row(3, 8.0), row(3, 9.0)));
+        assert_eq!(
+            (dx_bad, dgain_bad, dbias_bad),
+            (m(3, 3, 7.0), row(2, 8.0), row(4, 9.0))
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "layer_norm: the bias must have x's columns: expected a 1×3 matrix")]
+    fn the_panicking_forms_panic_with_the_error() {
+        let x = Matrix::<Const<2>, Dyn, f64>::zeros_with(Const, Dyn(3));
+        let gain = Matrix::<Const<1>, Dyn, f64>::zeros_with(Const, Dyn(3));
+        let bias = Matrix::<Const<1>, Dyn, f64>::zeros_with(Const, Dyn(1));
+        let _ = x.layer_norm(&gain, &bias, 1e-5);
+    }
+
+    #[test]
+    fn rows_of_length_zero_and_no_rows_give_empty_results() {
+        let norm = LayerNorm { eps: 1e-5 };
+        let no_cols = Matrix::<Dyn, Dyn, f64>::zeros_with(Dyn(3), Dyn(0));
+        let empty = Matrix::<Const<1>, Dyn, f64>::zeros_with(Const, Dyn(0));
+        let y = no_cols.layer_norm(&empty, &empty, 1e-5);
+        assert_eq!((y.rows(), y.cols()), (3, 0));
+        let grads = norm.backward(&no_cols, &empty, &y);
+        assert_eq!(
+            (grads.dx.rows(), grads.dx.cols(), grads.dgain.cols()),
+            (3, 0, 0)
+        );
+
+        // No rows: no output, and the gain's and bias's gradients are sums of nothing.
+        let no_rows = Matrix::<Dyn, Const<4>, f64>::zeros_with(Dyn(0), Const);
+        let gain = Matrix::<Const<1>, Const<4>, f64>::ones();
+        assert_eq!(no_rows.layer_norm(&gain, &gain, 1e-5).rows(), 0);
+        let mut dgain = Matrix::<Const<1>, Const<4>, f64>::ones();
+        let mut dbias = Matrix::<Const<1>, Const<4>, f64>::ones();
+        norm.try_backward_into(
+            &no_rows,
+            &gain,
+            &no_rows,
+            None,
+            Some(&mut dgain),
+            Some(&mut dbias),
+            Write::Overwrite,
+        )
+        .unwrap();
+        assert_eq!((dgain.sum(), dbias.sum()), (0.0, 0.0));
+    }
+
+    #[test]
+    fn a_large_mean_beside_a_small_spread_keeps_its_variance_in_f32() {
+        // In f32, 1e4 + {−1, 0, 1} are exact, and so are their mean and deviations; but
+        // E[x²] = 1e8 + 2/3 rounds to 1e8 (the gap there is 8), which would lose the variance.
+        let x = Matrix::<Const<1>, Const<3>, f32>::from_rows([[1e4 - 1.0, 1e4, 1e4 + 1.0]]);
+        let (gain, bias) = (Matrix::ones(), Matrix::zeros());
+        let y = x.layer_norm(&gain, &bias, 0.0);
+        let s = 1.5f32.sqrt();
+        let want = [-s, 0.0, s];
+        for (g, w) in y.as_slice().iter().zip(want) {
+            assert!((g - w).abs() <= 2.0 * f32::EPSILON, "{g} vs {w}");
+        }
+    }
+
+    #[test]
+    fn f32_follows_f64_to_within_rounding() {
+        let (x64, gain64, bias64) = operands(Const::<4>, Const::<6>, 8);
+        let to32 = |v: &f64| *v as f32;
+        let x32 = Matrix::<Const<4>, Const<6>, f32>::from_fn(|i, j| x64[(i, j)] as f32);
+        let gain32 = Matrix::<Const<1>, Const<6>, f32>::from_fn(|_, j| to32(&gain64[(0, j)]));
+        let bias32 = Matrix::<Const<1>, Const<6>, f32>::from_fn(|_, j| to32(&bias64[(0, j)]));
+        let dy64 = Matrix::<Const<4>, Const<6>, f64>::rand(9).map(|v| v - 0.5);
+        let dy32 = Matrix::<Const<4>, Const<6>, f32>::from_fn(|i, j| dy64[(i, j)] as f32);
+        let norm64 = LayerNorm { eps: 1e-5 };
+        let norm32 = LayerNorm { eps: 1e-5f32 };
+        // x̂ is within a few dozen roundings of f32 of its f64 value (the inputs' rounding and
+        // the sums of six terms), times the gains and gradients, all below 3.
+        let tol = 64.0 * f64::from(f32::EPSILON);
+        let close = |a: &[f32], b: &[f64]| {
+            for (a, b) in a.iter().zip(b) {
+                assert!(
+                    (f64::from(*a) - b).abs() <= tol * b.abs().max(1.0),
+                    "{a} vs {b}"
+                );
+            }
+        };
+        close(
+            norm32.forward(&x32, &gain32, &bias32).as_slice(),
+            norm64.forward(&x64, &gain64, &bias64).as_slice(),
+        );
+        let (g32, g64) = (
+            norm32.backward(&x32, &gain32, &dy32),
+            norm64.backward(&x64, &gain64, &dy64),
+        );
+        close(g32.dx.as_slice(), g64.dx.as_slice());
+        close(g32.dgain.as_slice(), g64.dgain.as_slice());
+        close(g32.dbias.as_slice(), g64.dbias.as_slice());
+    }
+}
