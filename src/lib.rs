@@ -35,6 +35,7 @@ pub use matrix::{MatRef, Matrix, RowsIter, RowsIterMut};
 pub use ops::binary::{Binary, BinaryGrads, Scale};
 pub use ops::loss;
 pub use ops::matmul::{Grads, MatMul, Write};
+pub use ops::norm::{LayerNorm, LayerNormGrads};
 pub use ops::reduce::Reduce;
 pub use ops::softmax::RowSoftmax;
 pub use ops::unary::Unary;

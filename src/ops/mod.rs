@@ -14,6 +14,8 @@
 //!   with [`Reduce`](crate::Reduce), their typed backward; the index of each row's largest element;
 //! - `softmax`: softmax and log-softmax along rows ([`RowSoftmax`](crate::RowSoftmax)), stable,
 //!   each with a typed backward;
+//! - `norm`: layer normalisation of each row with a `1 × C` gain and bias
+//!   ([`LayerNorm`](crate::LayerNorm)), whose typed backward recomputes each row's statistics;
 //! - `mask`: the causal mask of attention scores (`causal_mask`), with its backward;
 //! - [`loss`](crate::loss): mean squared error, softmax cross-entropy with class labels and
 //!   binary cross-entropy, from logits, each with its backward;
@@ -30,6 +32,7 @@ mod elementwise;
 pub mod loss;
 pub(crate) mod mask;
 pub(crate) mod matmul;
+pub(crate) mod norm;
 pub(crate) mod reduce;
 pub(crate) mod softmax;
 pub(crate) mod unary;
