@@ -4,6 +4,7 @@
 use core::marker::PhantomData;
 
 use super::batched::{as_items, batched_matmul_backward, items_view, value_slice};
+use super::ops::with_rows;
 use super::tape::{LeafKey, Op, Tape};
 use super::{Graph, Id, Var, recycle, value_view};
 use crate::batched::{merge_heads_flat, split_heads_flat};
@@ -89,6 +90,14 @@ fn retyped<T: Scalar, R: Dim, C: Dim, O>(
     let out = f(&mut typed);
     *m = typed.into_dyn();
     out
+}
+
+/// Node `i`'s gradient buffer, a `1 × C` row, moved out of `grads` and typed as one; put it
+/// back with `into_dyn`.
+fn take_row<T: Scalar>(grads: &mut [Matrix<Dyn, Dyn, T>], i: usize) -> Matrix<Const<1>, Dyn, T> {
+    core::mem::replace(&mut grads[i], Matrix::zeros_with(Dyn(0), Dyn(0)))
+        .try_into_dims()
+        .expect("a row node is 1 × C")
 }
 
 /// `&v[shared]` and `&mut v[mutable]` at once, for `shared != mutable`; when they are equal,
@@ -297,6 +306,62 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                             batched_matmul_backward(xv, av, dyv, None, Some(da), None);
                         }
                     });
+                }
+            }
+            Op::LayerNorm { x, gain, bias, eps } => {
+                let norm = crate::LayerNorm { eps };
+                let (wx, wg, wb) = (wants(x), wants(gain), wants(bias));
+                with_rows(values, [gain], x, |values, [gm]| {
+                    let xm = &values[x];
+                    if x != gain && x != bias && gain != bias {
+                        // Three buffers: one pass computes all three gradients.
+                        let mut dg = wg.then(|| take_row(before, gain));
+                        let mut db = wb.then(|| take_row(before, bias));
+                        let dx = wx.then_some(&mut before[x]);
+                        norm.try_backward_into(xm, gm, dy, dx, dg.as_mut(), db.as_mut(), ACC)
+                            .expect(SHAPES);
+                        for (i, d) in [(gain, dg), (bias, db)] {
+                            if let Some(d) = d {
+                                before[i] = d.into_dyn();
+                            }
+                        }
+                    } else {
+                        // One node in two roles: one gradient at a time, so each adds to it.
+                        if wx {
+                            let dx = Some(&mut before[x]);
+                            norm.try_backward_into(xm, gm, dy, dx, None, None, ACC)
+                                .expect(SHAPES);
+                        }
+                        for (i, is_gain) in [(gain, true), (bias, false)] {
+                            if wants(i) {
+                                let mut d = take_row(before, i);
+                                let (dg, db) = if is_gain {
+                                    (Some(&mut d), None)
+                                } else {
+                                    (None, Some(&mut d))
+                                };
+                                norm.try_backward_into(xm, gm, dy, None, dg, db, ACC)
+                                    .expect(SHAPES);
+                                before[i] = d.into_dyn();
+                            }
+                        }
+                    }
+                });
+            }
+            Op::AddItems { x, m } => {
+                let g = dy.as_slice();
+                if wants(x) {
+                    before[x]
+                        .as_mut_slice()
+                        .iter_mut()
+                        .zip(g)
+                        .for_each(|(d, &v)| *d += v);
+                }
+                if wants(m) {
+                    let dm = before[m].as_mut_slice();
+                    for item in g.chunks_exact(dm.len().max(1)) {
+                        dm.iter_mut().zip(item).for_each(|(d, &v)| *d += v);
+                    }
                 }
             }
             Op::Heads {

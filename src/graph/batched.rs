@@ -378,6 +378,51 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         })
     }
 
+    /// `m` added to every item of `x`: a `S × C` term shared by every sequence, such as a
+    /// learned position embedding. `m`'s gradient is summed over the items.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] size of `m` differs from the items', at the caller's line.
+    #[track_caller]
+    pub fn add_items<B: Dim, S: Dim, C: Dim>(
+        &self,
+        x: Var<'id, (B, S), C>,
+        m: Var<'id, S, C>,
+    ) -> Var<'id, (B, S), C> {
+        let (_, seq) = x.rows;
+        if (seq.size(), x.cols()) != (m.rows(), m.cols()) {
+            Err::<(), _>(ShapeError::Mismatch {
+                op: "add_items: the matrix added to every item has the items' shape",
+                expected: (seq.size(), x.cols()),
+                given: (m.rows(), m.cols()),
+            })
+            .or_panic();
+        }
+        self.with_tape(|tape, leaves| {
+            let n = tape.nodes.len();
+            Tape::slot(&mut tape.values, n);
+            let (before, rest) = tape.values.split_at_mut(n);
+            let out = &mut rest[0];
+            out.reuse_as(x.rows(), x.cols(), false);
+            let xs = value_slice(&tape.nodes, before, leaves, x.index);
+            let ms = value_slice(&tape.nodes, before, leaves, m.index);
+            out.as_mut_slice().copy_from_slice(xs);
+            for item in out.as_mut_slice().chunks_exact_mut(ms.len().max(1)) {
+                item.iter_mut().zip(ms).for_each(|(o, &v)| *o += v);
+            }
+            let node = Node {
+                op: Op::AddItems {
+                    x: x.index,
+                    m: m.index,
+                },
+                rows: x.rows(),
+                cols: x.cols(),
+                needs_grad: tape.nodes[x.index].needs_grad || tape.nodes[m.index].needs_grad,
+            };
+            self.push(tape, node, x.rows, x.cols)
+        })
+    }
+
     /// The causal mask of every item of a batch of attention scores: in each `S × S` item,
     /// position `i` attends to `0..=i` only ([`Batched::causal_mask`]).
     ///

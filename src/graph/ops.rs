@@ -580,6 +580,69 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         })
     }
 
+    /// Layer normalisation of every row of `x` ([`LayerNorm`](crate::LayerNorm), as PyTorch's
+    /// `F.layer_norm`): the row centred and divided by `sqrt(variance + eps)`, times the `1 × C`
+    /// `gain`, plus the `1 × C` `bias`. [`nn::LayerNorm`](crate::nn::LayerNorm) is the layer
+    /// that holds the gain and bias.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] column count disagrees, at the caller's line.
+    #[track_caller]
+    pub fn layer_norm<R: Dim, C: Dim>(
+        &self,
+        x: Var<'id, R, C>,
+        gain: Var<'id, Const<1>, C>,
+        bias: Var<'id, Const<1>, C>,
+        eps: T,
+    ) -> Var<'id, R, C> {
+        for (what, row) in [("gain", gain.cols()), ("bias", bias.cols())] {
+            if row != x.cols() {
+                Err::<(), _>(ShapeError::Mismatch {
+                    op: if what == "gain" {
+                        "layer_norm: the gain has the matrix's columns"
+                    } else {
+                        "layer_norm: the bias has the matrix's columns"
+                    },
+                    expected: (1, x.cols()),
+                    given: (1, row),
+                })
+                .or_panic();
+            }
+        }
+        self.with_tape(|tape, leaves| {
+            for i in [x.index, gain.index, bias.index] {
+                make_owned(tape, leaves, i);
+            }
+            let norm = crate::LayerNorm { eps };
+            let n = tape.nodes.len();
+            Tape::slot(&mut tape.values, n);
+            let (before, rest) = tape.values.split_at_mut(n);
+            let out = &mut rest[0];
+            out.reuse_as(x.rows(), x.cols(), false);
+            with_rows(
+                before,
+                [gain.index, bias.index],
+                x.index,
+                |before, [g, b]| norm.try_forward_into(&before[x.index], g, b, out),
+            )
+            .expect("the sizes were checked above");
+            let node = Node {
+                op: Op::LayerNorm {
+                    x: x.index,
+                    gain: gain.index,
+                    bias: bias.index,
+                    eps,
+                },
+                rows: x.rows(),
+                cols: x.cols(),
+                needs_grad: [x.index, gain.index, bias.index]
+                    .iter()
+                    .any(|&i| Self::needs_grad(tape, i)),
+            };
+            self.push(tape, node, x.rows, x.cols)
+        })
+    }
+
     /// Softmax cross-entropy of each row of `logits` against its class label, averaged over
     /// the rows: [`loss::cross_entropy`](crate::loss::cross_entropy) as a graph op. The labels
     /// are copied into the tape.
@@ -674,4 +737,33 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
             Ok(self.push(tape, node, Const, Const))
         })
     }
+}
+
+/// Runs `f` with the values of the `1 × C` row nodes `rows` retyped as `Matrix<Const<1>, Dyn>`
+/// (the typed op families take rows so), beside the other values. Each is moved out of `values`
+/// and back, with no copy, unless it is named twice or is `keep`, a node `f` also reads as a
+/// plain value: that one is copied.
+pub(super) fn with_rows<T: Scalar, O, const N: usize>(
+    values: &mut [Matrix<Dyn, Dyn, T>],
+    rows: [usize; N],
+    keep: usize,
+    f: impl FnOnce(&[Matrix<Dyn, Dyn, T>], [&Matrix<Const<1>, Dyn, T>; N]) -> O,
+) -> O {
+    let moved = |k: usize| rows[k] != keep && !rows[..k].contains(&rows[k]);
+    let typed: [Matrix<Const<1>, Dyn, T>; N] = core::array::from_fn(|k| {
+        let i = rows[k];
+        let m = if moved(k) {
+            core::mem::replace(&mut values[i], Matrix::zeros_with(Dyn(0), Dyn(0)))
+        } else {
+            values[i].clone()
+        };
+        m.try_into_dims().expect("a row node is 1 × C")
+    });
+    let out = f(values, core::array::from_fn(|k| &typed[k]));
+    for (k, m) in typed.into_iter().enumerate() {
+        if moved(k) {
+            values[rows[k]] = m.into_dyn();
+        }
+    }
+    out
 }

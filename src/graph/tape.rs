@@ -148,6 +148,15 @@ pub(super) enum Op<T: Scalar> {
         transposed: bool,
         items: usize,
     },
+    /// Layer normalisation of every row of `x`, with a `1 × C` gain and bias.
+    LayerNorm {
+        x: usize,
+        gain: usize,
+        bias: usize,
+        eps: T,
+    },
+    /// `x` with `m` added to every item.
+    AddItems { x: usize, m: usize },
     /// `x`'s `items` items split into `heads` heads each (`split`), or `items · heads` heads
     /// merged back into `items` items.
     Heads {

@@ -38,12 +38,16 @@
 //! assert!(losses[19] < 0.1 * losses[0]);
 //! ```
 
+mod attention;
 mod init;
 mod linear;
 mod optim;
 mod params;
+mod transformer;
 
+pub use attention::Attention;
 pub use init::Init;
 pub use linear::Linear;
 pub use optim::{Adam, Optimizer, Sgd};
 pub use params::{Params, Visit, count_params};
+pub use transformer::{LayerNorm, TransformerBlock};

@@ -150,10 +150,10 @@ impl<B: Dim, R: Dim> Dim for (B, R) {
     fn from_size(n: usize) -> Option<Self> {
         match (B::type_size(), R::type_size()) {
             (Some(b), Some(r)) => (b * r == n).then_some((B::from_size(b)?, R::from_size(r)?)),
-            (Some(b), None) if b > 0 && n % b == 0 => {
+            (Some(b), None) if b > 0 && n.is_multiple_of(b) => {
                 Some((B::from_size(b)?, R::from_size(n / b)?))
             }
-            (None, Some(r)) if r > 0 && n % r == 0 => {
+            (None, Some(r)) if r > 0 && n.is_multiple_of(r) => {
                 Some((B::from_size(n / r)?, R::from_size(r)?))
             }
             _ => None,
