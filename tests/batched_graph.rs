@@ -167,3 +167,147 @@ fn dyn_batches_are_checked_at_run_time() {
     let message = *caught.unwrap_err().downcast::<String>().unwrap();
     assert!(message.contains("batch"), "{message}");
 }
+
+type NormInputs = (
+    Matrix<Tokens, Model, f64>,
+    Matrix<Const<1>, Model, f64>,
+    Matrix<Const<1>, Model, f64>,
+    Matrix<Seq, Model, f64>,
+);
+
+/// `sum(tanh(layer_norm(x + p per item) ⊙ …))` and the gradients of `x`, the gain, the bias and
+/// the per-item term `p`.
+fn norm(p: &NormInputs) -> (f64, NormInputs) {
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let (x, gain, bias, pos) = (g.param(&p.0), g.param(&p.1), g.param(&p.2), g.param(&p.3));
+    let y = g.layer_norm(g.add_items(x, pos), gain, bias, 1e-5);
+    let loss = g.sum(g.tanh(g.hadamard(y, x)));
+    let value = g.scalar(loss);
+    let grads = g.backward(loss);
+    let d = (
+        grads.get(x).to_matrix(),
+        grads.get(gain).to_matrix(),
+        grads.get(bias).to_matrix(),
+        grads.get(pos).to_matrix(),
+    );
+    (value, d)
+}
+
+#[test]
+fn layer_norm_and_a_term_added_to_every_item_have_the_gradients_central_differences_give() {
+    let p = (
+        tokens(11),
+        signed(Matrix::rand(12)),
+        signed(Matrix::rand(13)),
+        signed(Matrix::rand(14)),
+    );
+    let (_, analytic) = norm(&p);
+    gradcheck::check(&p, &analytic, |p| norm(p).0)
+        .assert_within(gradcheck::tolerance(Batch::SIZE * Seq::SIZE * Model::SIZE));
+}
+
+#[test]
+fn a_row_that_is_both_input_and_gain_of_a_layer_norm_gets_both_gradients() {
+    type Row = Matrix<Const<1>, Model, f64>;
+    fn f(p: &(Row, Row)) -> (f64, (Row, Row)) {
+        let mut tape = Tape::new();
+        make_guard!(guard);
+        let g = tape.graph(guard);
+        let (x, b) = (g.param(&p.0), g.param(&p.1));
+        // x is the normalised row and the gain; b is the bias and is added again after.
+        let loss = g.sum(g.square(g.add(g.layer_norm(x, x, b, 1e-3), b)));
+        let value = g.scalar(loss);
+        let grads = g.backward(loss);
+        (value, (grads.get(x).to_matrix(), grads.get(b).to_matrix()))
+    }
+    let p = (signed(Matrix::rand(21)), signed(Matrix::rand(22)));
+    let (_, analytic) = f(&p);
+    gradcheck::check(&p, &analytic, |p| f(p).0).assert_within(gradcheck::tolerance(Model::SIZE));
+}
+
+dim!(Hidden = 5);
+
+/// A causal transformer block's loss `Σ tanh(y)`, and the gradients of its input, its norms'
+/// gains, its query weight and its MLP's first layer.
+fn block(
+    p: &(
+        Matrix<Tokens, Model, f64>,
+        Matrix<Const<1>, Model, f64>,
+        Matrix<Model, Model, f64>,
+        Matrix<Model, Hidden, f64>,
+        Matrix<Const<1>, Model, f64>,
+    ),
+) -> (
+    f64,
+    (
+        Matrix<Tokens, Model, f64>,
+        Matrix<Const<1>, Model, f64>,
+        Matrix<Model, Model, f64>,
+        Matrix<Model, Hidden, f64>,
+        Matrix<Const<1>, Model, f64>,
+    ),
+) {
+    use rand::SeedableRng;
+    use shapegrad::nn::TransformerBlock;
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(3);
+    let mut b = TransformerBlock::<Model, Heads, HeadDim, Hidden, f64>::new(&mut rng).causal(true);
+    b.norm1.gain = p.1.clone();
+    b.attention.query.weight = p.2.clone();
+    b.up.weight = p.3.clone();
+    b.norm2.bias = p.4.clone();
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let x = g.param(&p.0);
+    let loss = g.sum(g.tanh(b.forward(&g, x)));
+    let value = g.scalar(loss);
+    let grads = g.backward(loss);
+    (
+        value,
+        (
+            grads.get(x).to_matrix(),
+            grads.of(&b.norm1.gain).unwrap().to_matrix(),
+            grads.of(&b.attention.query.weight).unwrap().to_matrix(),
+            grads.of(&b.up.weight).unwrap().to_matrix(),
+            grads.of(&b.norm2.bias).unwrap().to_matrix(),
+        ),
+    )
+}
+
+#[test]
+fn a_causal_transformer_block_has_the_gradients_central_differences_give() {
+    let p = (
+        tokens(31),
+        Matrix::rand(32).map(|v| 0.5 + v),
+        signed(Matrix::rand(33)),
+        signed(Matrix::rand(34)),
+        signed(Matrix::rand(35)),
+    );
+    let (_, analytic) = block(&p);
+    gradcheck::check(&p, &analytic, |p| block(p).0)
+        .assert_within(gradcheck::tolerance(Batch::SIZE * Seq::SIZE * Model::SIZE));
+}
+
+#[test]
+fn splitting_and_merging_heads_add_to_gradients_from_other_uses() {
+    // x reaches the loss directly, through its heads, and through its heads merged back.
+    fn f(x: &Matrix<Tokens, Model, f64>) -> (f64, Matrix<Tokens, Model, f64>) {
+        let mut tape = Tape::new();
+        make_guard!(guard);
+        let g = tape.graph(guard);
+        let xv = g.param(x);
+        let heads = g.split_heads(xv);
+        let back: Var<Tokens, Model> = g.merge_heads(g.tanh(heads));
+        let direct = g.sum(g.square(xv));
+        let through = g.sum(g.hadamard(g.square(heads), heads));
+        let loss = g.add(g.add(direct, through), g.sum(g.hadamard(back, xv)));
+        let value = g.scalar(loss);
+        (value, g.backward(loss).get(xv).to_matrix())
+    }
+    let x = tokens(41);
+    let (_, analytic) = f(&x);
+    gradcheck::check(&x, &analytic, |x| f(x).0)
+        .assert_within(gradcheck::tolerance(Batch::SIZE * Seq::SIZE * Model::SIZE));
+}
