@@ -7,6 +7,10 @@
 //! - Every op's backward is the typed backward of its op family in `ops/`, the same function a
 //!   user can call by hand; the graph calls it with [`Dyn`] sizes, and its generic
 //!   body is what the compiler checked.
+//! - A batch of `B` matrices of `R × C` is a `Var<(B, R), C>`, its items' rows stacked: the
+//!   row-wise ops apply to it as they are, and the ops that work item by item (batched products,
+//!   attention heads, the causal mask) read the items from the type. See
+//!   [`Graph::batched_matmul`] and [`nn::Attention`](crate::nn::Attention).
 //! - Each graph is branded with a lifetime of its own ([`make_guard!`](crate::make_guard)), so a
 //!   handle of one graph passed to another does not compile.
 //! - The [`Tape`] a graph records into outlives it: a training loop makes a new graph per step
