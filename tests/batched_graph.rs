@@ -229,26 +229,19 @@ fn a_row_that_is_both_input_and_gain_of_a_layer_norm_gets_both_gradients() {
 
 dim!(Hidden = 5);
 
+/// The block test's inputs: the tokens, the first norm's gain, the query weight, the MLP's
+/// first weight and the second norm's bias.
+type BlockInputs = (
+    Matrix<Tokens, Model, f64>,
+    Matrix<Const<1>, Model, f64>,
+    Matrix<Model, Model, f64>,
+    Matrix<Model, Hidden, f64>,
+    Matrix<Const<1>, Model, f64>,
+);
+
 /// A causal transformer block's loss `Σ tanh(y)`, and the gradients of its input, its norms'
 /// gains, its query weight and its MLP's first layer.
-fn block(
-    p: &(
-        Matrix<Tokens, Model, f64>,
-        Matrix<Const<1>, Model, f64>,
-        Matrix<Model, Model, f64>,
-        Matrix<Model, Hidden, f64>,
-        Matrix<Const<1>, Model, f64>,
-    ),
-) -> (
-    f64,
-    (
-        Matrix<Tokens, Model, f64>,
-        Matrix<Const<1>, Model, f64>,
-        Matrix<Model, Model, f64>,
-        Matrix<Model, Hidden, f64>,
-        Matrix<Const<1>, Model, f64>,
-    ),
-) {
+fn block(p: &BlockInputs) -> (f64, BlockInputs) {
     use rand::SeedableRng;
     use shapegrad::nn::TransformerBlock;
     let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(3);

@@ -8,8 +8,7 @@ use std::fs;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// The `# ` headings the cases are grouped under, in order.
-const KINDS: &str =
-    "Products, Gradients, Literals and spellings, Element types, `Dyn`, Views, Autodiff graphs";
+const KINDS: &str = "Products, Gradients, Literals and spellings, Element types, `Dyn`, Views, Autodiff graphs, Attention";
 
 fn read(path: &str) -> String {
     fs::read_to_string(format!("{ROOT}/{path}")).unwrap_or_else(|e| panic!("{path}: {e}"))

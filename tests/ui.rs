@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-const TOPICS: [&str; 10] = [
+const TOPICS: [&str; 11] = [
     "matmul",
     "views",
     "backward",
@@ -18,6 +18,7 @@ const TOPICS: [&str; 10] = [
     "reduce",
     "ops",
     "batched",
+    "attention",
 ];
 
 #[test]

@@ -12,6 +12,10 @@
 //! [`Batched::merge_heads`](crate::Batched::merge_heads) puts them back, for a `Model` declared
 //! as `dim!(Model = Heads * HeadDim)`. Softmax along each item's rows and the causal mask of
 //! square items work item by item, with their backward.
+//!
+//! In an autodiff [graph](crate::graph) a batch is a `Var<(B, R), C>`, the items' rows stacked
+//! ([`Graph::input_batched`](crate::graph::Graph::input_batched)); [`Batched::stacked`] and
+//! [`Batched::from_stacked`] move between the two without a copy.
 
 mod backward;
 mod heads;
@@ -38,7 +42,7 @@ use crate::{Dim, Scalar};
     message = "batch dimensions `{B}` and `{B2}` differ",
     label = "the right operand is a batch of `{B2}` items, but the left operand is a batch of `{B}` items",
     note = "a batched product multiplies item k of one batch by item k of the other, so both batches have one batch dimension",
-    note = "to multiply every item by one matrix, pass a 2-D matrix to `matmul_broadcast`"
+    note = "to multiply every item by one matrix, pass a 2-D matrix: to `matmul_broadcast`, or to `g.matmul` in a graph"
 )]
 pub trait SameBatch<B: Dim, B2: Dim> {}
 

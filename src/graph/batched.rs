@@ -103,6 +103,92 @@ impl<'id, B: Dim, R: Dim, C: Dim> ItemsOperand<'id> for ItemsT<'id, B, R, C> {
 /// The product's dimension `D` once the inner dimensions `K` and `K2` have been checked.
 type Checked<K, K2, D> = <InnerDims as Agree<K, K2>>::Checked<D>;
 
+/// A right operand for a batched product in a graph whose left operand is `B` items of `I × K`:
+/// any [`ItemsOperand`] of the batch dimension `B` ([`SameBatch`]) whose item rows meet `K`
+/// ([`Agree`]). Never implemented by hand; the blanket impl covers every operand, and its two
+/// conditions are where a mismatch is reported, naming the dimensions.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a right operand for a batched product of this graph",
+    label = "expected a batch `Var<(Batch, Rows), Cols>`, or its items transposed: `k.t()`"
+)]
+pub trait ItemsRhsFor<'id, B: Dim, I: Dim, K: Dim>: ItemsOperand<'id> {
+    /// The product's item rows: `I`, once the checks have passed.
+    type OutRows: Dim;
+    /// The product's item columns: the operand's, once the checks have passed.
+    type OutCols: Dim;
+    /// `rows` and `cols` as the product's dimensions.
+    #[doc(hidden)]
+    fn out_dims(rows: I, cols: Self::Cols) -> (Self::OutRows, Self::OutCols);
+}
+
+impl<'id, B: Dim, I: Dim, K: Dim, X: ItemsOperand<'id>> ItemsRhsFor<'id, B, I, K> for X
+where
+    BatchDims: SameBatch<B, X::Batch>,
+    InnerDims: Agree<K, X::Rows>,
+{
+    type OutRows = Checked<K, X::Rows, I>;
+    type OutCols = Checked<K, X::Rows, X::Cols>;
+    fn out_dims(rows: I, cols: X::Cols) -> (Self::OutRows, Self::OutCols) {
+        (
+            <InnerDims as Agree<K, X::Rows>>::checked(rows),
+            <InnerDims as Agree<K, X::Rows>>::checked(cols),
+        )
+    }
+}
+
+/// The `Self` type of [`SquareItems`]: the two dimensions of every item of attention scores.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ScoreDims;
+
+/// `ScoreDims: SquareItems<R, C>` holds when items of `R × C` are square by their types, as the
+/// scores of a sequence against itself are (`Seq × Seq`): what the causal mask needs.
+#[diagnostic::on_unimplemented(
+    message = "the causal mask needs square items, but these are `{R}` × `{C}`",
+    label = "items of `{R}` × `{C}`",
+    note = "the mask applies to the scores of queries against keys, `g.batched_matmul(q, k.t())`, `Seq × Seq` per item, before the softmax"
+)]
+pub trait SquareItems<R: Dim, C: Dim> {}
+
+#[diagnostic::do_not_recommend]
+impl<S: Dim> SquareItems<S, S> for ScoreDims {}
+
+/// A batch of attention scores the causal mask applies to: a `Var<(B, S), C>` whose items are
+/// square ([`SquareItems`]). Never implemented by hand; the check sits in the one blanket impl so
+/// that a failure names the items' two dimensions.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a batch of attention scores",
+    label = "expected a batch of square items, `Var<(Batch, Seq), Seq>`"
+)]
+pub trait MaskableItems<'id>: Copy {
+    /// The batch dimension.
+    type Batch: Dim;
+    /// The items' rows.
+    type Rows: Dim;
+    /// The items' columns.
+    type Cols: Dim;
+    /// The scores as the `Var` they are.
+    #[doc(hidden)]
+    fn scores(self) -> Var<'id, (Self::Batch, Self::Rows), Self::Cols>;
+    /// A `Var` of the scores' type as `Self`.
+    #[doc(hidden)]
+    fn from_scores(v: Var<'id, (Self::Batch, Self::Rows), Self::Cols>) -> Self;
+}
+
+impl<'id, B: Dim, S: Dim, C: Dim> MaskableItems<'id> for Var<'id, (B, S), C>
+where
+    ScoreDims: SquareItems<S, C>,
+{
+    type Batch = B;
+    type Rows = S;
+    type Cols = C;
+    fn scores(self) -> Self {
+        self
+    }
+    fn from_scores(v: Self) -> Self {
+        v
+    }
+}
+
 /// The elements of node `i`, row-major: its buffer in the tape, or its borrowed leaf.
 pub(super) fn value_slice<'s, T: Scalar>(
     nodes: &[Node<T>],
@@ -216,7 +302,7 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
     /// The batched product: item `k` of the result is item `k` of `x` times item `k` of `a`.
     /// `a` is a batch or a batch with every item transposed (`k.t()`, a view). The batches have
     /// one batch dimension ([`SameBatch`]) and the items' inner dimensions agree
-    /// ([`Agree`]), both checked by the types as for [`Batched::matmul`].
+    /// ([`Agree`]), both checked by the types ([`ItemsRhsFor`]) as for [`Batched::matmul`].
     ///
     /// Attention's scores are `g.batched_matmul(q, k.t())`; `g.batched_matmul(q, k)` does not
     /// compile, the inner dimensions being `HeadDim` and `Seq`.
@@ -239,16 +325,11 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
     /// # Panics
     /// When a [`Dyn`] batch size or inner dimension disagrees, at the caller's line.
     #[track_caller]
-    #[allow(clippy::type_complexity)]
-    pub fn batched_matmul<B: Dim, I: Dim, K: Dim, X: ItemsOperand<'id>>(
+    pub fn batched_matmul<B: Dim, I: Dim, K: Dim, X: ItemsRhsFor<'id, B, I, K>>(
         &self,
         x: Var<'id, (B, I), K>,
         a: X,
-    ) -> Var<'id, (B, Checked<K, X::Rows, I>), Checked<K, X::Rows, X::Cols>>
-    where
-        BatchDims: SameBatch<B, X::Batch>,
-        InnerDims: Agree<K, X::Rows>,
-    {
+    ) -> Var<'id, (B, X::OutRows), X::OutCols> {
         let (a_index, transposed, a_batch, a_rows, a_cols) = a.parts();
         let (batch, rows) = x.rows;
         if batch.size() != a_batch.size() {
@@ -267,8 +348,8 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
             .or_panic();
         }
         let (b, i, k, j) = (batch.size(), rows.size(), x.cols(), a_cols.size());
-        let out_rows = (batch, <InnerDims as Agree<K, X::Rows>>::checked(rows));
-        let out_cols = <InnerDims as Agree<K, X::Rows>>::checked(a_cols);
+        let (out_rows, out_cols) = X::out_dims(rows, a_cols);
+        let out_rows = (batch, out_rows);
         self.with_tape(|tape, leaves| {
             let n = tape.nodes.len();
             Tape::slot(&mut tape.values, n);
@@ -429,7 +510,8 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
     /// # Panics
     /// When a [`Dyn`] item is not square, at the caller's line.
     #[track_caller]
-    pub fn causal_mask_items<B: Dim, S: Dim>(&self, x: Var<'id, (B, S), S>) -> Var<'id, (B, S), S> {
+    pub fn causal_mask_items<X: MaskableItems<'id>>(&self, x: X) -> X {
+        let x = x.scores();
         let (_, seq) = x.rows;
         if seq.size() != x.cols() {
             Err::<(), _>(ShapeError::Mismatch {
@@ -439,6 +521,6 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
             })
             .or_panic();
         }
-        self.mask(x)
+        X::from_scores(self.mask(x))
     }
 }

@@ -47,7 +47,7 @@ use core::cell::RefCell;
 use core::marker::PhantomData;
 
 pub use backward::Grads;
-pub use batched::{ItemsOperand, ItemsT};
+pub use batched::{ItemsOperand, ItemsRhsFor, ItemsT, MaskableItems, ScoreDims, SquareItems};
 pub use generativity::{Guard, Id};
 pub use tape::Tape;
 
