@@ -96,8 +96,8 @@ impl Plan {
             }
         } else {
             Plan {
-                rounds: 31,
-                steps: (40, 4),
+                rounds: 61,
+                steps: (40, 5),
                 warmup: (100, 3),
             }
         }
@@ -156,8 +156,14 @@ fn child(threads: usize, plan: Plan) {
     // CPU time that went to processes other than this one and PyTorch's, while they ran.
     let end = cpu_times(torch_pid);
     if let (Some((busy0, total0, own0)), Some((busy1, total1, own1))) = (start, end) {
-        let others = (busy1 - busy0).saturating_sub(own1 - own0) as f64 / (total1 - total0) as f64;
-        println!("others\t{threads}\t{:.1}", 100.0 * others);
+        let total = (total1 - total0) as f64;
+        let others = (busy1 - busy0).saturating_sub(own1 - own0) as f64 / total;
+        let own = (own1 - own0) as f64 / total;
+        println!(
+            "others\t{threads}\t{:.1}\t{:.1}",
+            100.0 * others,
+            100.0 * own
+        );
     }
 }
 
@@ -177,14 +183,10 @@ fn cpu_times(other: Option<u32>) -> Option<(u64, u64, u64)> {
     let busy = total - cpu.get(3)? - cpu.get(4)?;
     let process = |pid: &str| -> Option<u64> {
         let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
-        let rest: Vec<u64> = s
-            .rsplit_once(')')?
-            .1
-            .split_whitespace()
-            .filter_map(|v| v.parse().ok())
-            .collect();
-        Some(rest.get(11)? + rest.get(12)?)
+        // Fields after the command's closing parenthesis, from the state on; utime and stime
+        // are the 12th and 13th.
+        let rest: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+        Some(rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?)
     };
     let own = process("self")? + other.and_then(|p| process(&p.to_string())).unwrap_or(0);
     Some((busy, total, own))
@@ -326,8 +328,9 @@ fn main() -> ExitCode {
             } else if let Some(v) = line.strip_prefix("others\t") {
                 let v: Vec<&str> = v.split('\t').collect();
                 eprintln!(
-                    "{} thread(s): other processes took {} % of the CPU",
-                    v[0], v[1]
+                    "{} thread(s): the contestants took {} % of the machine's CPU time, other \
+                     processes {} %",
+                    v[0], v[2], v[1]
                 );
                 loads.push(format!("{} % with {} thread(s)", v[1], v[0]));
             } else if let Some((k, r)) = parse(&line) {
