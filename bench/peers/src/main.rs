@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cd bench/peers
-//! cargo run --release             # about 5 minutes, after a cold build of about 8
+//! cargo run --release             # about 5 minutes, after a cold build of 11-17
 //! cargo run --release -- --quick  # under a minute
 //! ```
 //!
