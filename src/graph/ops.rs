@@ -9,6 +9,7 @@
 use super::tape::{Node, Op, Tape};
 use super::{Graph, Var, value_view};
 use crate::error::OrPanic;
+use crate::ops::binary::per_variant;
 use crate::{
     Agree, Binary, Const, Dim, Dyn, InnerDims, Matrix, Reduce, RowSoftmax, Scalar, ShapeError,
     Unary, Write,
@@ -358,10 +359,19 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
                     .as_mut_slice()
                     .chunks_exact_mut(cols)
                     .zip(xs.chunks_exact(cols));
-                for (i, (o, xr)) in rows.enumerate() {
-                    for (j, (o, &v)) in o.iter_mut().zip(xr).enumerate() {
-                        *o = f.apply(v, if by_row { bs[j] } else { bs[i] });
-                    }
+                // One loop per function and direction, so that each row is one vectorised pass.
+                if by_row {
+                    per_variant!(f, f => for (o, xr) in rows {
+                        for ((o, &v), &b) in o.iter_mut().zip(xr).zip(bs) {
+                            *o = f.apply(v, b);
+                        }
+                    });
+                } else {
+                    per_variant!(f, f => for ((o, xr), &b) in rows.zip(bs) {
+                        for (o, &v) in o.iter_mut().zip(xr) {
+                            *o = f.apply(v, b);
+                        }
+                    });
                 }
             }
             let op = if by_row {
