@@ -87,7 +87,8 @@ impl<B: Dim, S: Dim, M: StaticDim, T: Scalar> Batched<B, S, M, T> {
     ///
     /// let x = Batched::<Const<4>, Seq, Model>::rand(1);
     /// let heads: Batched<(Const<4>, Heads), Seq, HeadDim> = x.split_heads();
-    /// assert_eq!(heads.item(2 * 3 + 1), x.item(3).to_matrix().split_heads::<Heads, HeadDim>().item(1));
+    /// let one = x.item(3).to_matrix().split_heads::<Heads, HeadDim>();
+    /// assert_eq!(heads.item(2 * 3 + 1).to_matrix(), one.item(1).to_matrix());
     /// assert_eq!(heads.merge_heads::<Model>(), x);
     /// ```
     pub fn split_heads<H: StaticDim, D: StaticDim>(&self) -> Batched<(B, H), S, D, T>
