@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release -p shapegrad-bench --bin attention             # about five minutes
 //! cargo run --release -p shapegrad-bench --bin attention -- --quick  # under a minute
+//! cargo run --release -p shapegrad-bench --bin attention -- --size medium --threads 1
 //! ```
 //!
 //! The model: a token embedding (a `Linear<Vocab, Model>` applied to one-hot rows, on both
@@ -454,8 +455,42 @@ fn summary(v: &[f64]) -> (f64, f64, f64) {
     (stats::median(&mut v), lo, hi)
 }
 
-/// Both sizes, both optimizers, at `threads`.
-fn run_threads(threads: usize, quick: bool, dir: &Path, torch: &mut Option<Torch>) -> Vec<Row> {
+/// The command line: `--quick`, and which sizes and thread counts to run (all by default).
+struct Args {
+    quick: bool,
+    sizes: Vec<String>,
+    threads: Vec<usize>,
+}
+
+fn args() -> Args {
+    let mut args = Args {
+        quick: false,
+        sizes: Vec::new(),
+        threads: Vec::new(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--quick" => args.quick = true,
+            "--size" => args.sizes.extend(it.next()),
+            "--threads" => args
+                .threads
+                .extend(it.next().and_then(|t| t.parse::<usize>().ok())),
+            other => eprintln!("ignored argument `{other}`"),
+        }
+    }
+    if args.sizes.is_empty() {
+        args.sizes = vec![Small::NAME.to_owned(), Medium::NAME.to_owned()];
+    }
+    if args.threads.is_empty() {
+        args.threads = vec![1, 2];
+    }
+    args
+}
+
+/// The chosen sizes, both optimizers, at `threads`.
+fn run_threads(threads: usize, args: &Args, dir: &Path, torch: &mut Option<Torch>) -> Vec<Row> {
+    let quick = args.quick;
     let t = if threads == 1 {
         Threads::Sequential
     } else {
@@ -464,8 +499,12 @@ fn run_threads(threads: usize, quick: bool, dir: &Path, torch: &mut Option<Torch
     let rounds = if quick { 3 } else { 11 };
     with_threads(t, || {
         let mut rows = Vec::new();
-        rows.extend(size::<Small>(threads, quick, rounds, dir, torch));
-        rows.extend(size::<Medium>(threads, quick, rounds, dir, torch));
+        if args.sizes.iter().any(|s| s == Small::NAME) {
+            rows.extend(size::<Small>(threads, quick, rounds, dir, torch));
+        }
+        if args.sizes.iter().any(|s| s == Medium::NAME) {
+            rows.extend(size::<Medium>(threads, quick, rounds, dir, torch));
+        }
         rows
     })
 }
@@ -543,7 +582,7 @@ fn print_row(r: &Row) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args = args();
     let start = Instant::now();
     let dir = std::env::temp_dir().join(format!("shapegrad-attention-{}", std::process::id()));
     if let Err(e) = std::fs::create_dir_all(&dir) {
@@ -564,8 +603,9 @@ fn main() {
          over PyTorch's (median over alternating rounds, 95 % interval); losses shapegrad / PyTorch"
     );
     let mut rows = Vec::new();
-    for threads in [1, 2] {
-        rows.extend(run_threads(threads, quick, &dir, &mut torch));
+    println!("load average at the start: {}", load_average());
+    for &threads in &args.threads {
+        rows.extend(run_threads(threads, &args, &dir, &mut torch));
     }
     drop(torch);
     let _ = std::fs::remove_dir_all(&dir);
@@ -637,5 +677,16 @@ fn main() {
         Ok(()) => println!("rows written to {}", path.display()),
         Err(e) => eprintln!("could not write {}: {e}", path.display()),
     }
-    println!("{:.0} s in all", start.elapsed().as_secs_f64());
+    println!(
+        "{:.0} s in all; load average at the end: {}",
+        start.elapsed().as_secs_f64(),
+        load_average()
+    );
+}
+
+/// The 1, 5 and 15 minute load averages, where Linux gives them: the machine is shared.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_owned())
 }
