@@ -2,7 +2,7 @@
 //! shapegrad against PyTorch (eager, CPU) on the same shapes, weights and batch.
 //!
 //! ```text
-//! cargo run --release -p shapegrad-bench --bin attention             # about five minutes
+//! cargo run --release -p shapegrad-bench --bin attention             # six to seven minutes
 //! cargo run --release -p shapegrad-bench --bin attention -- --quick  # under a minute
 //! cargo run --release -p shapegrad-bench --bin attention -- --size medium --threads 1
 //! ```
