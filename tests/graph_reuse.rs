@@ -59,7 +59,7 @@ fn every_op(tape: &mut Tape<f64>, p: &Params) -> Vec<Vec<f64>> {
     // Row-wise ops on the stacked tokens, with x used in several places.
     let pv = g.param(&positions);
     let h = g.layer_norm(g.add_items(x, pv), gain, bias, 1e-5);
-    let h = g.matmul(h, w);
+    let h = g.linear(h, w, bias);
     let mut acts = h;
     for f in [
         Unary::Tanh,

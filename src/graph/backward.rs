@@ -188,6 +188,21 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                     da_into(xv, dy, &mut before[a], mode(written, a));
                 }
             }
+            Op::Linear { x, w, b } => {
+                let xv = value_view(nodes, values, leaves, x);
+                let wv = value_view(nodes, values, leaves, w);
+                if wants(x) {
+                    dx_into(wv, dy, &mut before[x], mode(written, x));
+                }
+                if wants(w) {
+                    da_into(xv, dy, &mut before[w], mode(written, w));
+                }
+                if wants(b) {
+                    let (mut db, m) = (take_row(before, b), mode(written, b));
+                    dy.try_col_sums_into(&mut db, m).expect(SHAPES);
+                    before[b] = db.into_dyn();
+                }
+            }
             Op::Unary { f, x } => {
                 if wants(x) {
                     f.try_backward_into(

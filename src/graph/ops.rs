@@ -110,6 +110,68 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         })
     }
 
+    /// `x · w + b`, the `1 × J` bias row added to every row of the product, as one op: the
+    /// product is added to the bias rows in the same pass that computes it, and the backward
+    /// sums the bias's gradient over the rows ([`Matrix::try_col_sums_into`]). The shape rules
+    /// are [`matmul`](Self::matmul)'s; [`nn::Linear`](crate::nn::Linear) records its forward
+    /// with it.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] inner dimension or bias width disagrees, at the caller's line.
+    #[track_caller]
+    pub fn linear<I: Dim, K: Dim, K2: Dim, J: Dim>(
+        &self,
+        x: Var<'id, I, K>,
+        w: Var<'id, K2, J>,
+        b: Var<'id, Const<1>, J>,
+    ) -> Var<'id, Checked<K, K2, I>, Checked<K, K2, J>>
+    where
+        InnerDims: Agree<K, K2>,
+    {
+        if x.cols() != w.rows() {
+            Err::<(), _>(ShapeError::Inner {
+                lhs: (x.rows(), x.cols()),
+                rhs: (w.rows(), w.cols()),
+            })
+            .or_panic();
+        }
+        if b.cols() != w.cols() {
+            Err::<(), _>(ShapeError::Mismatch {
+                op: "linear: the bias row has the weight's columns",
+                expected: (1, w.cols()),
+                given: (1, b.cols()),
+            })
+            .or_panic();
+        }
+        let rows = <InnerDims as Agree<K, K2>>::checked(x.rows);
+        let cols = <InnerDims as Agree<K, K2>>::checked(w.cols);
+        self.with_tape(|tape, leaves| {
+            let (nodes, before, out) = next_value(tape, x.rows(), w.cols());
+            let bias = super::batched::value_slice(nodes, before, leaves, b.index);
+            if !bias.is_empty() {
+                for row in out.as_mut_slice().chunks_exact_mut(bias.len()) {
+                    row.copy_from_slice(bias);
+                }
+            }
+            let xv = value_view(nodes, before, leaves, x.index);
+            let wv = value_view(nodes, before, leaves, w.index);
+            xv.matmul_into(wv, out, Write::Accumulate);
+            let node = Node {
+                op: Op::Linear {
+                    x: x.index,
+                    w: w.index,
+                    b: b.index,
+                },
+                rows: x.rows(),
+                cols: w.cols(),
+                needs_grad: [x.index, w.index, b.index]
+                    .iter()
+                    .any(|&i| Self::needs_grad(tape, i)),
+            };
+            self.push(tape, node, rows, cols)
+        })
+    }
+
     /// `f` of every element of `x` ([`Unary`]).
     pub fn unary<R: Dim, C: Dim>(&self, f: Unary<T>, x: Var<'id, R, C>) -> Var<'id, R, C> {
         self.with_tape(|tape, leaves| {

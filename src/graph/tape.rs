@@ -120,6 +120,8 @@ pub(super) enum Op<T: Scalar> {
     Leaf { leaf: usize, copied: bool },
     /// `x · a`.
     MatMul { x: usize, a: usize },
+    /// `x · w + b`, the row `b` added to every row.
+    Linear { x: usize, w: usize, b: usize },
     /// `f(x)`, element-wise.
     Unary { f: Unary<T>, x: usize },
     /// `f(a, b)`, element-wise.
