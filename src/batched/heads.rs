@@ -177,7 +177,7 @@ pub(crate) fn merge<T: Scalar>(
 /// For `len` elements of heads of `s × d` (`h` per item): where each row of `d` starts among the
 /// heads, and where the same `d` elements start among the items of `s × (h·d)`.
 fn head_rows(len: usize, s: usize, h: usize, d: usize) -> impl Iterator<Item = (usize, usize)> {
-    let rows = if d == 0 { 0 } else { len / d };
+    let rows = len.checked_div(d).unwrap_or(0);
     (0..rows).map(move |i| {
         // Row `i` of the heads: head item `i / s` (= b·h + k), row `i % s` of it.
         let (item, row) = (i / s, i % s);
