@@ -24,14 +24,14 @@ Usage:
         [--binary target/release/examples/digits] # default: `cargo run --release --example
                                                   # digits` once (build, warm-up), then the binary
 
-Times printed (the example prints integer milliseconds per epoch and "x.xx s in all", so each
+Times printed (the example prints milliseconds per epoch to 0.01 ms and "x.xx s in all", so each
 number here is paired with the one of the example's that covers the same work):
 
     train    the training steps only: gathering the batches, forward, backward, Adam, reading the
              loss; excludes the per-epoch evaluation. The example prints no such number.
     epochs   the sum of the per-epoch times, each from the start of the epoch to the end of its
-             evaluation of the training and test accuracy (the example's `time` column, which it
-             rounds to whole milliseconds; this script sums the example's rounded values).
+             evaluation of the training and test accuracy (the example's `time` column; this
+             script sums the example's values).
     in all   from the start of loading the data (after the imports) to the end of the last
              epoch: loading, splitting, building the model, the epochs (the example's "s in all",
              printed to 10 ms). In PyTorch this includes about a second for the first
