@@ -191,7 +191,7 @@ fn run() -> Result<bool, Box<dyn Error>> {
         let train_accuracy = model.accuracy(&x_train, &y_train);
         test_accuracy = model.accuracy(&x_test, &y_test);
         println!(
-            "{:>5}   {:.4}   {:>8.2} %  {:>7.2} %   {:.0} ms",
+            "{:>5}   {:.4}   {:>8.2} %  {:>7.2} %   {:.2} ms",
             epoch + 1,
             loss_sum / rows as f64,
             100.0 * train_accuracy,

@@ -87,7 +87,8 @@ impl<B: Dim, S: Dim, M: StaticDim, T: Scalar> Batched<B, S, M, T> {
     ///
     /// let x = Batched::<Const<4>, Seq, Model>::rand(1);
     /// let heads: Batched<(Const<4>, Heads), Seq, HeadDim> = x.split_heads();
-    /// assert_eq!(heads.item(2 * 3 + 1), x.item(3).to_matrix().split_heads::<Heads, HeadDim>().item(1));
+    /// let one = x.item(3).to_matrix().split_heads::<Heads, HeadDim>();
+    /// assert_eq!(heads.item(2 * 3 + 1).to_matrix(), one.item(1).to_matrix());
     /// assert_eq!(heads.merge_heads::<Model>(), x);
     /// ```
     pub fn split_heads<H: StaticDim, D: StaticDim>(&self) -> Batched<(B, H), S, D, T>
@@ -142,15 +143,12 @@ pub(crate) fn split<T: Scalar>(
 ) {
     debug_assert_eq!(src.len(), items * s * h * d);
     debug_assert_eq!(dst.len(), src.len());
-    if d == 0 {
-        return;
-    }
-    for (i, dst_row) in dst.chunks_exact_mut(d).enumerate() {
-        // `i` counts rows of `dst`: item `i / s` (= b·h + k), row `i % s`.
-        let (item, row) = (i / s, i % s);
-        let (b, k) = (item / h, item % h);
-        let start = (b * s + row) * h * d + k * d;
-        copy_or_add(dst_row, &src[start..start + d], accumulate);
+    for (head_row, start) in head_rows(dst.len(), s, h, d) {
+        copy_or_add(
+            &mut dst[head_row..head_row + d],
+            &src[start..start + d],
+            accumulate,
+        );
     }
 }
 
@@ -167,15 +165,25 @@ pub(crate) fn merge<T: Scalar>(
 ) {
     debug_assert_eq!(src.len(), items * s * h * d);
     debug_assert_eq!(dst.len(), src.len());
-    if d == 0 {
-        return;
+    for (head_row, start) in head_rows(src.len(), s, h, d) {
+        copy_or_add(
+            &mut dst[start..start + d],
+            &src[head_row..head_row + d],
+            accumulate,
+        );
     }
-    for (i, src_row) in src.chunks_exact(d).enumerate() {
+}
+
+/// For `len` elements of heads of `s × d` (`h` per item): where each row of `d` starts among the
+/// heads, and where the same `d` elements start among the items of `s × (h·d)`.
+fn head_rows(len: usize, s: usize, h: usize, d: usize) -> impl Iterator<Item = (usize, usize)> {
+    let rows = len.checked_div(d).unwrap_or(0);
+    (0..rows).map(move |i| {
+        // Row `i` of the heads: head item `i / s` (= b·h + k), row `i % s` of it.
         let (item, row) = (i / s, i % s);
         let (b, k) = (item / h, item % h);
-        let start = (b * s + row) * h * d + k * d;
-        copy_or_add(&mut dst[start..start + d], src_row, accumulate);
-    }
+        (i * d, (b * s + row) * h * d + k * d)
+    })
 }
 
 fn copy_or_add<T: Scalar>(dst: &mut [T], src: &[T], accumulate: bool) {

@@ -94,13 +94,20 @@ impl<B: Dim, S: Dim, T: Scalar> Batched<B, S, S, T> {
         if item_len == 0 {
             return Ok(());
         }
-        for (d, g) in dx.items_mut().zip(dy.as_slice().chunks_exact(item_len)) {
-            for (k, (d, &g)) in d.iter_mut().zip(g).enumerate() {
-                let g = if k % n > k / n { T::ZERO } else { g };
-                match write {
-                    Write::Overwrite => *d = g,
-                    Write::Accumulate => *d += g,
+        // Row `i` of an item passes `dy` through at columns `0..=i` and nothing after.
+        let rows = dx
+            .as_mut_slice()
+            .chunks_exact_mut(n)
+            .zip(dy.as_slice().chunks_exact(n));
+        for (r, (d, g)) in rows.enumerate() {
+            let (kept, masked) = d.split_at_mut(r % n + 1);
+            let g = &g[..kept.len()];
+            match write {
+                Write::Overwrite => {
+                    kept.copy_from_slice(g);
+                    masked.fill(T::ZERO);
                 }
+                Write::Accumulate => kept.iter_mut().zip(g).for_each(|(d, &g)| *d += g),
             }
         }
         Ok(())

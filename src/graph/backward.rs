@@ -122,24 +122,55 @@ fn shared_and_mut<'a, M>(
     }
 }
 
-/// Sets every node's gradient to zero, the loss's to one, and walks the nodes from the loss
-/// back, adding each op's contribution to its operands' gradients.
-fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
-    for i in 0..tape.nodes.len() {
-        let node = tape.nodes[i];
-        Tape::slot(&mut tape.grads, i).reuse_as(node.rows, node.cols, true);
+/// How the next contribution to node `j`'s gradient is written: the first overwrites the
+/// buffer, which holds the last step's numbers, and the others add to it. So no gradient buffer
+/// is cleared first, a pass over memory saved for each.
+fn mode(written: &mut [bool], j: usize) -> Write {
+    if core::mem::replace(&mut written[j], true) {
+        Write::Accumulate
+    } else {
+        Write::Overwrite
     }
+}
+
+/// Node `j`'s gradient buffer `buf`, cleared if this is its first contribution, for the loops
+/// that only add.
+fn cleared<'b, T: Scalar>(
+    written: &mut [bool],
+    j: usize,
+    buf: &'b mut Matrix<Dyn, Dyn, T>,
+) -> &'b mut [T] {
+    if mode(written, j) == Write::Overwrite {
+        buf.as_mut_slice().fill(T::ZERO);
+    }
+    buf.as_mut_slice()
+}
+
+/// Sets the loss's gradient to one and walks the nodes from the loss back, each op writing its
+/// contribution to its operands' gradients (the first one written over the buffer, the others
+/// added); then clears the gradients nothing reached.
+fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
+    let n = tape.nodes.len();
+    for i in 0..n {
+        let node = tape.nodes[i];
+        Tape::slot(&mut tape.grads, i).reuse_as(node.rows, node.cols, false);
+    }
+    tape.written.clear();
+    tape.written.resize(n, false);
     let Tape {
         nodes,
         values,
         grads,
         labels,
+        written,
         ..
     } = tape;
     grads[loss].as_mut_slice()[0] = T::ONE;
+    written[loss] = true;
     for i in (0..=loss).rev() {
         let node = nodes[i];
-        if !node.needs_grad {
+        // A node no path from the loss reaches has a gradient of zeros, and passes on nothing.
+        if !node.needs_grad || !written[i] {
             continue;
         }
         let (before, rest) = grads.split_at_mut(i);
@@ -151,10 +182,25 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                 let xv = value_view(nodes, values, leaves, x);
                 let av = value_view(nodes, values, leaves, a);
                 if wants(x) {
-                    dx_into(av, dy, &mut before[x], Write::Accumulate);
+                    dx_into(av, dy, &mut before[x], mode(written, x));
                 }
                 if wants(a) {
-                    da_into(xv, dy, &mut before[a], Write::Accumulate);
+                    da_into(xv, dy, &mut before[a], mode(written, a));
+                }
+            }
+            Op::Linear { x, w, b } => {
+                let xv = value_view(nodes, values, leaves, x);
+                let wv = value_view(nodes, values, leaves, w);
+                if wants(x) {
+                    dx_into(wv, dy, &mut before[x], mode(written, x));
+                }
+                if wants(w) {
+                    da_into(xv, dy, &mut before[w], mode(written, w));
+                }
+                if wants(b) {
+                    let (mut db, m) = (take_row(before, b), mode(written, b));
+                    dy.try_col_sums_into(&mut db, m).expect(SHAPES);
+                    before[b] = db.into_dyn();
                 }
             }
             Op::Unary { f, x } => {
@@ -164,7 +210,7 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                         &values[i],
                         dy,
                         &mut before[x],
-                        Write::Accumulate,
+                        mode(written, x),
                     )
                     .expect("a node's value and gradient have the node's shape");
                 }
@@ -173,18 +219,21 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                 // One operand at a time, so that `x ⊙ x` accumulates into one buffer twice.
                 let (am, bm) = (&values[a], &values[b]);
                 if wants(a) {
-                    f.try_backward_into(am, bm, dy, Some(&mut before[a]), None, ACC)
+                    let w = mode(written, a);
+                    f.try_backward_into(am, bm, dy, Some(&mut before[a]), None, w)
                         .expect(SHAPES);
                 }
                 if wants(b) {
-                    f.try_backward_into(am, bm, dy, None, Some(&mut before[b]), ACC)
+                    let w = mode(written, b);
+                    f.try_backward_into(am, bm, dy, None, Some(&mut before[b]), w)
                         .expect(SHAPES);
                 }
             }
             Op::Scale { k, x } => {
                 if wants(x) {
+                    let w = mode(written, x);
                     Scale(k)
-                        .try_backward_into(&values[x], dy, Some(&mut before[x]), None, ACC)
+                        .try_backward_into(&values[x], dy, Some(&mut before[x]), None, w)
                         .expect(SHAPES);
                 }
             }
@@ -195,12 +244,14 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                 let (xm, rv) = shared_and_mut(values, x, row, copy.as_ref());
                 retyped::<T, Const<1>, Dyn, _>(rv, |rv| {
                     if wants(x) {
-                        f.try_backward_row_into(xm, rv, dy, Some(&mut before[x]), None, ACC)
+                        let w = mode(written, x);
+                        f.try_backward_row_into(xm, rv, dy, Some(&mut before[x]), None, w)
                             .expect(SHAPES);
                     }
                     if wants(row) {
+                        let w = mode(written, row);
                         retyped::<T, Const<1>, Dyn, _>(&mut before[row], |drow| {
-                            f.try_backward_row_into(xm, rv, dy, None, Some(drow), ACC)
+                            f.try_backward_row_into(xm, rv, dy, None, Some(drow), w)
                                 .expect(SHAPES)
                         });
                     }
@@ -211,12 +262,14 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                 let (xm, cv) = shared_and_mut(values, x, col, copy.as_ref());
                 retyped::<T, Dyn, Const<1>, _>(cv, |cv| {
                     if wants(x) {
-                        f.try_backward_col_into(xm, cv, dy, Some(&mut before[x]), None, ACC)
+                        let w = mode(written, x);
+                        f.try_backward_col_into(xm, cv, dy, Some(&mut before[x]), None, w)
                             .expect(SHAPES);
                     }
                     if wants(col) {
+                        let w = mode(written, col);
                         retyped::<T, Dyn, Const<1>, _>(&mut before[col], |dcol| {
-                            f.try_backward_col_into(xm, cv, dy, None, Some(dcol), ACC)
+                            f.try_backward_col_into(xm, cv, dy, None, Some(dcol), w)
                                 .expect(SHAPES)
                         });
                     }
@@ -224,33 +277,33 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
             }
             Op::PerColumn { r, x } => {
                 if wants(x) {
-                    let dx = &mut before[x];
-                    retyped::<T, Const<1>, Dyn, _>(dy, |dy| r.try_col_backward_into(dy, dx, ACC))
+                    let (dx, w) = (&mut before[x], mode(written, x));
+                    retyped::<T, Const<1>, Dyn, _>(dy, |dy| r.try_col_backward_into(dy, dx, w))
                         .expect(SHAPES);
                 }
             }
             Op::PerRow { r, x } => {
                 if wants(x) {
-                    let dx = &mut before[x];
-                    retyped::<T, Dyn, Const<1>, _>(dy, |dy| r.try_row_backward_into(dy, dx, ACC))
+                    let (dx, w) = (&mut before[x], mode(written, x));
+                    retyped::<T, Dyn, Const<1>, _>(dy, |dy| r.try_row_backward_into(dy, dx, w))
                         .expect(SHAPES);
                 }
             }
             Op::All { r, x } => {
                 if wants(x) {
-                    r.all_backward_into(dy.as_slice()[0], &mut before[x], ACC);
+                    r.all_backward_into(dy.as_slice()[0], &mut before[x], mode(written, x));
                 }
             }
             Op::Softmax { f, x } => {
                 if wants(x) {
-                    f.try_backward_into(&values[i], dy, &mut before[x], ACC)
+                    f.try_backward_into(&values[i], dy, &mut before[x], mode(written, x))
                         .expect(SHAPES);
                 }
             }
             Op::Transpose { x } => {
                 if wants(x) {
                     let (r, c) = (dy.rows(), dy.cols());
-                    let dx = before[x].as_mut_slice();
+                    let dx = cleared(written, x, &mut before[x]);
                     // dx is c × r: dx[j][i] += dy[i][j].
                     for i in 0..r {
                         for j in 0..c {
@@ -262,10 +315,10 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
             Op::CausalMask { x } => {
                 if wants(x) {
                     let items = dy.rows().checked_div(dy.cols()).unwrap_or(0);
-                    let dx = &mut before[x];
+                    let (dx, w) = (&mut before[x], mode(written, x));
                     as_items(dy, items, |dy| {
                         as_items(dx, items, |dx| {
-                            Batched::try_causal_mask_backward_into(dy, dx, ACC).expect(SHAPES)
+                            Batched::try_causal_mask_backward_into(dy, dx, w).expect(SHAPES)
                         })
                     });
                 }
@@ -286,24 +339,26 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                 let dyv = items_view(dy.as_slice(), items, i, j);
                 // Each operand's gradient alone, so that `x · x.t()` adds both into one buffer.
                 if wants(x) {
+                    let w = mode(written, x);
                     as_items(&mut before[x], items, |dx| {
                         if transposed {
                             let av = items_view(as_, items, j, k).t();
-                            batched_matmul_backward(xv, av, dyv, Some(dx), None, None);
+                            batched_matmul_backward(xv, av, dyv, Some(dx), None, None, w);
                         } else {
                             let av = items_view(as_, items, k, j);
-                            batched_matmul_backward(xv, av, dyv, Some(dx), None, None);
+                            batched_matmul_backward(xv, av, dyv, Some(dx), None, None, w);
                         }
                     });
                 }
                 if wants(a) {
+                    let w = mode(written, a);
                     as_items(&mut before[a], items, |da| {
                         if transposed {
                             let av = items_view(as_, items, j, k).t();
-                            batched_matmul_backward(xv, av, dyv, None, None, Some(da));
+                            batched_matmul_backward(xv, av, dyv, None, None, Some(da), w);
                         } else {
                             let av = items_view(as_, items, k, j);
-                            batched_matmul_backward(xv, av, dyv, None, Some(da), None);
+                            batched_matmul_backward(xv, av, dyv, None, Some(da), None, w);
                         }
                     });
                 }
@@ -315,10 +370,23 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                     let xm = &values[x];
                     if x != gain && x != bias && gain != bias {
                         // Three buffers: one pass computes all three gradients.
+                        // One write mode for the three: if some are written first and others
+                        // not, those written first are cleared and all three added to.
+                        let modes = [(wx, x), (wg, gain), (wb, bias)]
+                            .map(|(wanted, j)| (wanted.then(|| mode(written, j)), j));
+                        let first = |(m, _): &(Option<Write>, usize)| m == &Some(Write::Overwrite);
+                        let w = if modes.iter().filter(|m| m.0.is_some()).all(first) {
+                            Write::Overwrite
+                        } else {
+                            for (_, j) in modes.iter().filter(|m| first(m)) {
+                                before[*j].as_mut_slice().fill(T::ZERO);
+                            }
+                            ACC
+                        };
                         let mut dg = wg.then(|| take_row(before, gain));
                         let mut db = wb.then(|| take_row(before, bias));
                         let dx = wx.then_some(&mut before[x]);
-                        norm.try_backward_into(xm, gm, dy, dx, dg.as_mut(), db.as_mut(), ACC)
+                        norm.try_backward_into(xm, gm, dy, dx, dg.as_mut(), db.as_mut(), w)
                             .expect(SHAPES);
                         for (i, d) in [(gain, dg), (bias, db)] {
                             if let Some(d) = d {
@@ -328,19 +396,21 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                     } else {
                         // One node in two roles: one gradient at a time, so each adds to it.
                         if wx {
+                            let w = mode(written, x);
                             let dx = Some(&mut before[x]);
-                            norm.try_backward_into(xm, gm, dy, dx, None, None, ACC)
+                            norm.try_backward_into(xm, gm, dy, dx, None, None, w)
                                 .expect(SHAPES);
                         }
                         for (i, is_gain) in [(gain, true), (bias, false)] {
                             if wants(i) {
+                                let w = mode(written, i);
                                 let mut d = take_row(before, i);
                                 let (dg, db) = if is_gain {
                                     (Some(&mut d), None)
                                 } else {
                                     (None, Some(&mut d))
                                 };
-                                norm.try_backward_into(xm, gm, dy, None, dg, db, ACC)
+                                norm.try_backward_into(xm, gm, dy, None, dg, db, w)
                                     .expect(SHAPES);
                                 before[i] = d.into_dyn();
                             }
@@ -351,14 +421,14 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
             Op::AddItems { x, m } => {
                 let g = dy.as_slice();
                 if wants(x) {
-                    before[x]
-                        .as_mut_slice()
-                        .iter_mut()
-                        .zip(g)
-                        .for_each(|(d, &v)| *d += v);
+                    let dx = before[x].as_mut_slice();
+                    match mode(written, x) {
+                        Write::Overwrite => dx.copy_from_slice(g),
+                        Write::Accumulate => dx.iter_mut().zip(g).for_each(|(d, &v)| *d += v),
+                    }
                 }
                 if wants(m) {
-                    let dm = before[m].as_mut_slice();
+                    let dm = cleared(written, m, &mut before[m]);
                     for item in g.chunks_exact(dm.len().max(1)) {
                         dm.iter_mut().zip(item).for_each(|(d, &v)| *d += v);
                     }
@@ -382,6 +452,7 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                     } else {
                         split_heads_flat
                     };
+                    let add = mode(written, x) == Write::Accumulate;
                     f(
                         dy.as_slice(),
                         items,
@@ -389,7 +460,7 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                         heads,
                         d,
                         before[x].as_mut_slice(),
-                        true,
+                        add,
                     );
                 }
             }
@@ -403,7 +474,7 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                         ls,
                         dloss,
                         &mut before[logits],
-                        Write::Accumulate,
+                        mode(written, logits),
                     )
                     .expect("the labels were checked when the op was recorded");
                 }
@@ -416,13 +487,14 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                         t,
                         dloss,
                         &mut before[prediction],
-                        Write::Accumulate,
+                        mode(written, prediction),
                     )
                     .expect("the shapes were checked when the op was recorded");
                 }
                 if wants(target) {
                     // d/dt of (p − t)² is the negation of d/dp.
-                    loss::mse_backward_into(p, t, -dloss, &mut before[target], Write::Accumulate)
+                    let w = mode(written, target);
+                    loss::mse_backward_into(p, t, -dloss, &mut before[target], w)
                         .expect("the shapes were checked when the op was recorded");
                 }
             }
@@ -434,17 +506,21 @@ fn run<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], loss: usize) {
                         t,
                         dloss,
                         &mut before[logits],
-                        Write::Accumulate,
+                        mode(written, logits),
                     )
                     .expect("the shapes were checked when the op was recorded");
                 }
                 if wants(targets) {
                     // d/dt of max(x, 0) − x·t + ln(1 + e^(−|x|)) is −x.
                     let scale = dloss / T::from_usize(x.as_slice().len());
-                    let terms = before[targets].as_mut_slice().iter_mut().zip(x.as_slice());
+                    let dt = cleared(written, targets, &mut before[targets]);
+                    let terms = dt.iter_mut().zip(x.as_slice());
                     terms.for_each(|(d, &x)| *d -= x * scale);
                 }
             }
         }
+    }
+    for (g, _) in grads.iter_mut().zip(written.iter()).filter(|(_, w)| !**w) {
+        g.as_mut_slice().fill(T::ZERO);
     }
 }

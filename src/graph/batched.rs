@@ -230,7 +230,8 @@ pub(super) fn as_items<T: Scalar, O>(
     out
 }
 
-/// The gradients of a batched product `y = x · a`, item by item, added to the buffers given:
+/// The gradients of a batched product `y = x · a`, item by item, written into or added to
+/// (`write`) the buffers given:
 /// `dx += dy · aᵀ`, and either `da += xᵀ · dy`, or, when `a` is the transposed view of a stored
 /// `s`, `ds += dyᵀ · x`, which is `(xᵀ · dy)ᵀ` computed in `s`'s own layout.
 ///
@@ -243,21 +244,17 @@ pub(super) fn batched_matmul_backward<B: Dim, I: Dim, K: Dim, J: Dim, T: Scalar>
     dx: Option<&mut Batched<B, I, K, T>>,
     da: Option<&mut Batched<B, K, J, T>>,
     ds: Option<&mut Batched<B, J, K, T>>,
+    write: Write,
 ) {
     const SIZES: &str = "a node's value and gradient have the node's shape";
     if let Some(dx) = dx {
-        dy.try_matmul_into(a.t(), dx, Write::Accumulate)
-            .expect(SIZES);
+        dy.try_matmul_into(a.t(), dx, write).expect(SIZES);
     }
     if let Some(da) = da {
-        x.t()
-            .try_matmul_into(dy, da, Write::Accumulate)
-            .expect(SIZES);
+        x.t().try_matmul_into(dy, da, write).expect(SIZES);
     }
     if let Some(ds) = ds {
-        dy.t()
-            .try_matmul_into(x, ds, Write::Accumulate)
-            .expect(SIZES);
+        dy.t().try_matmul_into(x, ds, write).expect(SIZES);
     }
 }
 
@@ -276,10 +273,12 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
     /// let (xv, wv) = (g.input_batched(&x), g.param(&w));
     /// // A product by a 2-D weight multiplies every item by it; W's gradient sums over the batch.
     /// let y = g.matmul(xv, wv);
-    /// let grads = g.backward(g.sum(y));
+    /// let loss = g.sum(y);
+    /// let grads = g.backward(loss);
     /// let dw = grads.get(wv).to_matrix();
-    /// let rows: Vec<f64> = (0..8).map(|k| x.stacked().column(k).iter().sum()).collect();
-    /// assert!((dw.get(5, 1).unwrap() - rows[5]).abs() < 1e-12);
+    /// // d(sum)/dW[k][j] is the sum of feature k over every row of every item.
+    /// let feature5: f64 = x.as_slice().iter().skip(5).step_by(8).sum();
+    /// assert!((dw.get(5, 1).unwrap() - feature5).abs() < 1e-12);
     /// ```
     pub fn input_batched<B: Dim, R: Dim, C: Dim>(
         &self,

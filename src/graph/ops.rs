@@ -9,6 +9,7 @@
 use super::tape::{Node, Op, Tape};
 use super::{Graph, Var, value_view};
 use crate::error::OrPanic;
+use crate::ops::binary::per_variant;
 use crate::{
     Agree, Binary, Const, Dim, Dyn, InnerDims, Matrix, Reduce, RowSoftmax, Scalar, ShapeError,
     Unary, Write,
@@ -104,6 +105,68 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
                 rows: x.rows(),
                 cols: a.cols(),
                 needs_grad: Self::needs_grad(tape, x.index) || Self::needs_grad(tape, a.index),
+            };
+            self.push(tape, node, rows, cols)
+        })
+    }
+
+    /// `x · w + b`, the `1 × J` bias row added to every row of the product, as one op: the
+    /// product is added to the bias rows in the same pass that computes it, and the backward
+    /// sums the bias's gradient over the rows ([`Matrix::try_col_sums_into`]). The shape rules
+    /// are [`matmul`](Self::matmul)'s; [`nn::Linear`](crate::nn::Linear) records its forward
+    /// with it.
+    ///
+    /// # Panics
+    /// When a [`Dyn`] inner dimension or bias width disagrees, at the caller's line.
+    #[track_caller]
+    pub fn linear<I: Dim, K: Dim, K2: Dim, J: Dim>(
+        &self,
+        x: Var<'id, I, K>,
+        w: Var<'id, K2, J>,
+        b: Var<'id, Const<1>, J>,
+    ) -> Var<'id, Checked<K, K2, I>, Checked<K, K2, J>>
+    where
+        InnerDims: Agree<K, K2>,
+    {
+        if x.cols() != w.rows() {
+            Err::<(), _>(ShapeError::Inner {
+                lhs: (x.rows(), x.cols()),
+                rhs: (w.rows(), w.cols()),
+            })
+            .or_panic();
+        }
+        if b.cols() != w.cols() {
+            Err::<(), _>(ShapeError::Mismatch {
+                op: "linear: the bias row has the weight's columns",
+                expected: (1, w.cols()),
+                given: (1, b.cols()),
+            })
+            .or_panic();
+        }
+        let rows = <InnerDims as Agree<K, K2>>::checked(x.rows);
+        let cols = <InnerDims as Agree<K, K2>>::checked(w.cols);
+        self.with_tape(|tape, leaves| {
+            let (nodes, before, out) = next_value(tape, x.rows(), w.cols());
+            let bias = super::batched::value_slice(nodes, before, leaves, b.index);
+            if !bias.is_empty() {
+                for row in out.as_mut_slice().chunks_exact_mut(bias.len()) {
+                    row.copy_from_slice(bias);
+                }
+            }
+            let xv = value_view(nodes, before, leaves, x.index);
+            let wv = value_view(nodes, before, leaves, w.index);
+            xv.matmul_into(wv, out, Write::Accumulate);
+            let node = Node {
+                op: Op::Linear {
+                    x: x.index,
+                    w: w.index,
+                    b: b.index,
+                },
+                rows: x.rows(),
+                cols: w.cols(),
+                needs_grad: [x.index, w.index, b.index]
+                    .iter()
+                    .any(|&i| Self::needs_grad(tape, i)),
             };
             self.push(tape, node, rows, cols)
         })
@@ -358,10 +421,19 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
                     .as_mut_slice()
                     .chunks_exact_mut(cols)
                     .zip(xs.chunks_exact(cols));
-                for (i, (o, xr)) in rows.enumerate() {
-                    for (j, (o, &v)) in o.iter_mut().zip(xr).enumerate() {
-                        *o = f.apply(v, if by_row { bs[j] } else { bs[i] });
-                    }
+                // One loop per function and direction, so that each row is one vectorised pass.
+                if by_row {
+                    per_variant!(f, f => for (o, xr) in rows {
+                        for ((o, &v), &b) in o.iter_mut().zip(xr).zip(bs) {
+                            *o = f.apply(v, b);
+                        }
+                    });
+                } else {
+                    per_variant!(f, f => for ((o, xr), &b) in rows.zip(bs) {
+                        for (o, &v) in o.iter_mut().zip(xr) {
+                            *o = f.apply(v, b);
+                        }
+                    });
                 }
             }
             let op = if by_row {

@@ -38,6 +38,8 @@ pub struct Tape<T: Scalar = f32> {
     /// Each parameter's buffer address and length, and its node: how a parameter registered
     /// twice gets one node, and how an optimizer finds a parameter's gradient.
     pub(super) leaf_keys: Vec<LeafKey>,
+    /// During a backward pass, whether node `i`'s gradient has been written yet.
+    pub(super) written: Vec<bool>,
     /// The class labels of this step's cross-entropy ops, one run per op.
     pub(super) labels: Vec<usize>,
     /// The capacity of the last graph's list of borrowed leaves, handed to the next graph.
@@ -52,6 +54,7 @@ impl<T: Scalar> Tape<T> {
             values: Vec::new(),
             grads: Vec::new(),
             leaf_keys: Vec::new(),
+            written: Vec::new(),
             labels: Vec::new(),
             spare_leaves: Vec::new(),
         }
@@ -117,6 +120,8 @@ pub(super) enum Op<T: Scalar> {
     Leaf { leaf: usize, copied: bool },
     /// `x · a`.
     MatMul { x: usize, a: usize },
+    /// `x · w + b`, the row `b` added to every row.
+    Linear { x: usize, w: usize, b: usize },
     /// `f(x)`, element-wise.
     Unary { f: Unary<T>, x: usize },
     /// `f(a, b)`, element-wise.

@@ -16,7 +16,7 @@ use crate::{Dim, Scalar, StaticDim};
 ///
 /// ```text
 /// q, k, v = x·Wq + bq, x·Wk + bk, x·Wv + bv                 (B, S) × Model
-/// per head h:  softmax(q_h · k_hᵀ / √HeadDim [+ causal mask]) · v_h
+/// per head h:  softmax((q_h / √HeadDim) · k_hᵀ [+ causal mask]) · v_h
 /// heads merged back to (B, S) × Model, then · Wo + bo
 /// ```
 ///
@@ -105,8 +105,9 @@ where
             g.split_heads(w.forward(g, x))
         };
         let (q, k, v) = (heads(&self.query), heads(&self.key), heads(&self.value));
+        // The queries are scaled rather than the scores: `S × HeadDim` elements, not `S × S`.
         let scale = T::ONE / T::from_usize(HeadDim::SIZE).sqrt();
-        let scores = g.scale(g.batched_matmul(q, k.t()), scale);
+        let scores = g.batched_matmul(g.scale(q, scale), k.t());
         let scores = if self.causal {
             g.causal_mask_items(scores)
         } else {

@@ -89,7 +89,7 @@ impl<In: Dim, Out: Dim, T: Scalar> Linear<In, Out, T> {
         g: &Graph<'id, '_, 'p, T>,
         x: Var<'id, B, In>,
     ) -> Var<'id, B, Out> {
-        g.add_row(g.matmul(x, g.param(&self.weight)), g.param(&self.bias))
+        g.linear(x, g.param(&self.weight), g.param(&self.bias))
     }
 }
 

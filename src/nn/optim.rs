@@ -136,23 +136,79 @@ impl<T: Scalar> Optimizer<T> for Sgd<T> {
             ref mut buffers,
             started,
         } = *self;
+        let h = SgdStep {
+            lr,
+            momentum,
+            dampening,
+            nesterov,
+            weight_decay,
+            started,
+        };
         for_each_param(model, grads, |i, p, g| {
-            let buf = (momentum != T::ZERO).then(|| state(buffers, i, p.len()));
-            let mut buf = buf.map(|b| b.as_mut_slice());
-            for (k, p) in p.iter_mut().enumerate() {
-                let mut d = g.map_or(T::ZERO, |g| g[k]) + weight_decay * *p;
-                if let Some(b) = buf.as_deref_mut() {
-                    b[k] = if started {
-                        momentum * b[k] + (T::ONE - dampening) * d
-                    } else {
-                        d
-                    };
-                    d = if nesterov { d + momentum * b[k] } else { b[k] };
-                }
-                *p -= lr * d;
+            let buf = (momentum != T::ZERO).then(|| state(buffers, i, p.len()).as_mut_slice());
+            // A parameter the loss does not reach has a gradient of zeros.
+            match g {
+                Some(g) => h.update(p, g.iter().copied(), buf),
+                None => h.update(p, core::iter::repeat(T::ZERO), buf),
             }
         });
         self.started = true;
+    }
+}
+
+/// The hyper-parameters of one SGD step.
+#[derive(Clone, Copy)]
+struct SgdStep<T> {
+    lr: T,
+    momentum: T,
+    dampening: T,
+    nesterov: bool,
+    weight_decay: T,
+    started: bool,
+}
+
+impl<T: Scalar> SgdStep<T> {
+    /// Updates the parameter `p` with its gradient `g` and momentum buffer `buf` in one pass.
+    /// The choices that hold for every element are made before the loops, so that each loop is
+    /// one straight-line update the compiler vectorises.
+    fn update(self, p: &mut [T], g: impl Iterator<Item = T>, buf: Option<&mut [T]>) {
+        let SgdStep {
+            lr,
+            momentum: mu,
+            dampening,
+            nesterov,
+            weight_decay: wd,
+            started,
+        } = self;
+        let Some(buf) = buf else {
+            for (p, g) in p.iter_mut().zip(g) {
+                let d = g + wd * *p;
+                *p -= lr * d;
+            }
+            return;
+        };
+        let each = p.iter_mut().zip(buf.iter_mut()).zip(g);
+        match (started, nesterov) {
+            (false, false) => each.for_each(|((p, b), g)| {
+                *b = g + wd * *p;
+                *p -= lr * *b;
+            }),
+            (false, true) => each.for_each(|((p, b), g)| {
+                let d = g + wd * *p;
+                *b = d;
+                *p -= lr * (d + mu * *b);
+            }),
+            (true, false) => each.for_each(|((p, b), g)| {
+                let d = g + wd * *p;
+                *b = mu * *b + (T::ONE - dampening) * d;
+                *p -= lr * *b;
+            }),
+            (true, true) => each.for_each(|((p, b), g)| {
+                let d = g + wd * *p;
+                *b = mu * *b + (T::ONE - dampening) * d;
+                *p -= lr * (d + mu * *b);
+            }),
+        }
     }
 }
 
@@ -259,22 +315,71 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
         let (lr, eps, wd, decoupled) = (self.lr, self.eps, self.weight_decay, self.decoupled);
         let (step_size, correction2_sqrt) = bias_corrections(lr, self.betas, self.t);
         let (moments, squares) = (&mut self.moments, &mut self.squares);
+        let h = AdamStep {
+            b1,
+            b2,
+            eps,
+            step_size,
+            correction2_sqrt,
+            shrink: T::ONE - lr * wd,
+            weight_decay: wd,
+            decoupled,
+        };
         for_each_param(model, grads, |i, p, g| {
             let m = state(moments, i, p.len());
             let v = state(squares, i, p.len());
-            for (k, p) in p.iter_mut().enumerate() {
-                let mut d = g.map_or(T::ZERO, |g| g[k]);
-                if decoupled {
-                    *p *= T::ONE - lr * wd;
-                } else {
-                    d += wd * *p;
-                }
-                m[k] = b1 * m[k] + (T::ONE - b1) * d;
-                v[k] = b2 * v[k] + (T::ONE - b2) * d * d;
-                let denom = v[k].sqrt() / correction2_sqrt + eps;
-                *p -= step_size * m[k] / denom;
+            match g {
+                Some(g) => h.update(p, m, v, g.iter().copied()),
+                None => h.update(p, m, v, core::iter::repeat(T::ZERO)),
             }
         });
+    }
+}
+
+/// The constants of one Adam step.
+#[derive(Clone, Copy)]
+struct AdamStep<T> {
+    b1: T,
+    b2: T,
+    eps: T,
+    step_size: T,
+    correction2_sqrt: T,
+    /// `1 − lr·λ`, the decoupled decay's factor.
+    shrink: T,
+    weight_decay: T,
+    decoupled: bool,
+}
+
+impl<T: Scalar> AdamStep<T> {
+    /// Updates the parameter `p`, its moments `m` and `v` with its gradient `g` in one pass. The
+    /// choice between decoupled and coupled decay is made before the loop, so that the loop is
+    /// one straight-line update the compiler vectorises.
+    fn update(self, p: &mut [T], m: &mut [T], v: &mut [T], g: impl Iterator<Item = T>) {
+        let AdamStep {
+            b1,
+            b2,
+            eps,
+            step_size,
+            correction2_sqrt,
+            shrink,
+            weight_decay: wd,
+            decoupled,
+        } = self;
+        let adam = |p: &mut T, m: &mut T, v: &mut T, d: T| {
+            *m = b1 * *m + (T::ONE - b1) * d;
+            *v = b2 * *v + (T::ONE - b2) * d * d;
+            let denom = v.sqrt() / correction2_sqrt + eps;
+            *p -= step_size * *m / denom;
+        };
+        let each = p.iter_mut().zip(m.iter_mut()).zip(v.iter_mut()).zip(g);
+        if decoupled {
+            each.for_each(|(((p, m), v), d)| {
+                *p *= shrink;
+                adam(p, m, v, d);
+            });
+        } else {
+            each.for_each(|(((p, m), v), d)| adam(p, m, v, d + wd * *p));
+        }
     }
 }
 

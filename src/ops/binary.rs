@@ -51,6 +51,34 @@ pub enum Binary {
     Div,
 }
 
+/// `$body` once per variant of the [`Binary`] `$f`, with `$g` bound to that variant: in each copy
+/// the compiler knows which function `$g` is, so a loop in `$body` (or in an `#[inline(always)]`
+/// function it calls) is compiled for that function alone and vectorised, with no choice of
+/// function per element.
+macro_rules! per_variant {
+    ($f:expr, $g:ident => $body:expr) => {
+        match $f {
+            Binary::Add => {
+                let $g = Binary::Add;
+                $body
+            }
+            Binary::Sub => {
+                let $g = Binary::Sub;
+                $body
+            }
+            Binary::Hadamard => {
+                let $g = Binary::Hadamard;
+                $body
+            }
+            Binary::Div => {
+                let $g = Binary::Div;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use per_variant;
+
 impl Binary {
     /// `f(a, b)`.
     #[inline]
@@ -165,14 +193,15 @@ impl Binary {
             ],
         )?;
         match write {
-            Write::Overwrite => self.grads(a, b, dy, da, db, |d, v| *d = v),
-            Write::Accumulate => self.grads(a, b, dy, da, db, |d, v| *d += v),
+            Write::Overwrite => per_variant!(self, f => f.grads(a, b, dy, da, db, |d, v| *d = v)),
+            Write::Accumulate => per_variant!(self, f => f.grads(a, b, dy, da, db, |d, v| *d += v)),
         }
         Ok(())
     }
 
     /// The loops of [`try_backward_into`](Self::try_backward_into), after its checks: `put`
     /// writes or adds one value.
+    #[inline(always)]
     fn grads<R: Dim, C: Dim, T: Scalar>(
         self,
         a: &Matrix<R, C, T>,
@@ -391,10 +420,8 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
             ],
         )?;
         let terms = self.as_slice().iter().zip(other.as_slice());
-        out.as_mut_slice()
-            .iter_mut()
-            .zip(terms)
-            .for_each(|(o, (&a, &b))| *o = f.apply(a, b));
+        let each = out.as_mut_slice().iter_mut().zip(terms);
+        per_variant!(f, f => each.for_each(|(o, (&a, &b))| *o = f.apply(a, b)));
         Ok(())
     }
 

@@ -8,7 +8,7 @@
 //! `Matrix<R, Const<1>>`. A bias of the wrong orientation, or a gradient reduced over the wrong
 //! axis, does not compile. Each forward and backward is one pass over the matrix.
 
-use super::binary::{check_shapes, shape};
+use super::binary::{check_shapes, per_variant, shape};
 use crate::error::OrPanic;
 use crate::{Binary, BinaryGrads, Const, Dim, Matrix, Scalar, ShapeError, Write};
 
@@ -192,14 +192,19 @@ impl Binary {
             drow.as_mut_slice().fill(T::ZERO);
         }
         match write {
-            Write::Overwrite => self.row_grads(a, row, dy, da, drow, |d, v| *d = v),
-            Write::Accumulate => self.row_grads(a, row, dy, da, drow, |d, v| *d += v),
+            Write::Overwrite => {
+                per_variant!(self, f => f.row_grads(a, row, dy, da, drow, |d, v| *d = v))
+            }
+            Write::Accumulate => {
+                per_variant!(self, f => f.row_grads(a, row, dy, da, drow, |d, v| *d += v))
+            }
         }
         Ok(())
     }
 
     /// The loops of [`try_backward_row_into`](Self::try_backward_row_into), after its checks:
     /// `put` writes or adds one element of `da`; `drow` is always added to.
+    #[inline(always)]
     fn row_grads<R: Dim, C: Dim, T: Scalar>(
         self,
         a: &Matrix<R, C, T>,
@@ -320,14 +325,19 @@ impl Binary {
             ],
         )?;
         match write {
-            Write::Overwrite => self.col_grads(a, col, dy, da, dcol, |d, v| *d = v),
-            Write::Accumulate => self.col_grads(a, col, dy, da, dcol, |d, v| *d += v),
+            Write::Overwrite => {
+                per_variant!(self, f => f.col_grads(a, col, dy, da, dcol, |d, v| *d = v))
+            }
+            Write::Accumulate => {
+                per_variant!(self, f => f.col_grads(a, col, dy, da, dcol, |d, v| *d += v))
+            }
         }
         Ok(())
     }
 
     /// The loops of [`try_backward_col_into`](Self::try_backward_col_into), after its checks:
     /// `put` writes or adds one element of `da` or `dcol`.
+    #[inline(always)]
     fn col_grads<R: Dim, C: Dim, T: Scalar>(
         self,
         a: &Matrix<R, C, T>,

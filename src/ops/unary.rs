@@ -153,17 +153,64 @@ impl<T: Scalar> Unary<T> {
         )?;
         let terms = x.as_slice().iter().zip(y.as_slice()).zip(dy.as_slice());
         let out = dx.as_mut_slice().iter_mut().zip(terms);
-        match write {
+        per_variant!(self, f => match write {
             Write::Overwrite => {
-                out.for_each(|(d, ((&x, &y), &g))| *d = g * self.derivative(x, y));
+                out.for_each(|(d, ((&x, &y), &g))| *d = g * f.derivative(x, y));
             }
             Write::Accumulate => {
-                out.for_each(|(d, ((&x, &y), &g))| *d += g * self.derivative(x, y));
+                out.for_each(|(d, ((&x, &y), &g))| *d += g * f.derivative(x, y));
             }
-        }
+        });
         Ok(())
     }
 }
+
+/// `$body` once per variant of the [`Unary`] `$f`, with `$g` bound to that variant: in each copy
+/// the compiler knows which function `$g` is, so a loop in `$body` is compiled for that function
+/// alone and vectorised, with no choice of function per element.
+macro_rules! per_variant {
+    ($f:expr, $g:ident => $body:expr) => {
+        match $f {
+            Unary::Relu => {
+                let $g = Unary::Relu;
+                $body
+            }
+            Unary::LeakyRelu(slope) => {
+                let $g = Unary::LeakyRelu(slope);
+                $body
+            }
+            Unary::Sigmoid => {
+                let $g = Unary::Sigmoid;
+                $body
+            }
+            Unary::Tanh => {
+                let $g = Unary::Tanh;
+                $body
+            }
+            Unary::Gelu => {
+                let $g = Unary::Gelu;
+                $body
+            }
+            Unary::Exp => {
+                let $g = Unary::Exp;
+                $body
+            }
+            Unary::Ln => {
+                let $g = Unary::Ln;
+                $body
+            }
+            Unary::Sqrt => {
+                let $g = Unary::Sqrt;
+                $body
+            }
+            Unary::Square => {
+                let $g = Unary::Square;
+                $body
+            }
+        }
+    };
+}
+use per_variant;
 
 fn half<T: Scalar>() -> T {
     T::from_f64(0.5)
@@ -198,10 +245,8 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
                 "unary_into: the destination must have the input's shape",
             ))],
         )?;
-        out.as_mut_slice()
-            .iter_mut()
-            .zip(self.as_slice())
-            .for_each(|(o, &v)| *o = f.apply(v));
+        let each = out.as_mut_slice().iter_mut().zip(self.as_slice());
+        per_variant!(f, f => each.for_each(|(o, &v)| *o = f.apply(v)));
         Ok(())
     }
 

@@ -70,6 +70,45 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         out
     }
 
+    /// [`col_sums`](Self::col_sums) written into (or, with [`Write::Accumulate`](crate::Write),
+    /// added to) an existing row, in one pass over the matrix: how a bias's gradient is summed
+    /// over a batch without allocating.
+    ///
+    /// ```
+    /// use shapegrad::{Const, Matrix, Write};
+    /// let dy = Matrix::<Const<2>, Const<2>>::from_rows([[1.0, 2.0], [3.0, 4.0]]);
+    /// let mut db = Matrix::<Const<1>, Const<2>>::from_rows([[10.0, 10.0]]);
+    /// dy.try_col_sums_into(&mut db, Write::Accumulate).unwrap();
+    /// assert_eq!(db.as_slice(), &[14.0, 16.0]);
+    /// ```
+    ///
+    /// # Errors
+    /// [`ShapeError::Mismatch`](crate::ShapeError::Mismatch) when a [`Dyn`](crate::Dyn) `out`
+    /// has other columns than the matrix; `out` is then untouched.
+    pub fn try_col_sums_into(
+        &self,
+        out: &mut Matrix<Const<1>, C, T>,
+        write: crate::Write,
+    ) -> Result<(), crate::ShapeError> {
+        if out.cols() != self.cols() {
+            return Err(crate::ShapeError::Mismatch {
+                op: "col_sums_into: the destination row has the matrix's columns",
+                expected: (1, self.cols()),
+                given: (1, out.cols()),
+            });
+        }
+        let sums = out.as_mut_slice();
+        if write == crate::Write::Overwrite {
+            sums.fill(T::ZERO);
+        }
+        if !sums.is_empty() {
+            for row in self.as_slice().chunks_exact(sums.len()) {
+                sums.iter_mut().zip(row).for_each(|(o, &v)| *o += v);
+            }
+        }
+        Ok(())
+    }
+
     /// The mean of each column, as a `1 × C` row: `out[0, j] = (Σᵢ self[i, j]) / rows`; NaN in
     /// every column when there are no rows.
     ///
