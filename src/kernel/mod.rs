@@ -1,4 +1,5 @@
-//! The one call into the GEMM kernels, and the crate's only unsafe code.
+//! The one call into the GEMM kernels, the crate's only unsafe code, and the choice of
+//! instruction set for element-wise loops ([`vectorized`]).
 //!
 //! Everything typed ends here: dimensions are plain `usize`s, transposes are strides, and the
 //! function is generic only over the element type (`f32` or `f64`), so each shape the user writes
@@ -15,6 +16,35 @@ use self::policy::{
     is_f64, layout, plan,
 };
 use crate::{Dyn, MatRef, Scalar};
+
+/// A loop over elements to be compiled for the widest vector instructions the CPU has: see
+/// [`vectorized`]. `run` must be `#[inline(always)]`, and so must what it calls, for the loop to be
+/// compiled inside the instruction set's function rather than called from it.
+pub(crate) trait ElementLoop {
+    /// What the loop returns.
+    type Output;
+    /// The loop.
+    fn run(self) -> Self::Output;
+}
+
+/// [`pulp`]'s entry point for an [`ElementLoop`].
+struct Dispatch<L>(L);
+
+impl<L: ElementLoop> pulp::WithSimd for Dispatch<L> {
+    type Output = L::Output;
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> L::Output {
+        self.0.run()
+    }
+}
+
+/// Runs `job` compiled for the widest vector instructions the CPU has (AVX-512 or AVX2 with
+/// FMA, detected at run time; the crate itself is built for the baseline x86-64, whose vectors
+/// are four `f32` wide), so its loops are vectorised for that instruction set.
+#[inline(always)]
+pub(crate) fn vectorized<L: ElementLoop>(job: L) -> L::Output {
+    pulp::Arch::new().dispatch(Dispatch(job))
+}
 
 /// `dst = scale · lhs · rhs`, or `dst += scale · lhs · rhs` when `accumulate` is set.
 ///

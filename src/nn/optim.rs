@@ -8,6 +8,7 @@
 
 use super::{Params, Visit};
 use crate::graph::Grads;
+use crate::kernel::ElementLoop;
 use crate::{Dim, Matrix, Scalar};
 
 /// Updates every parameter of a model from its gradient.
@@ -147,10 +148,7 @@ impl<T: Scalar> Optimizer<T> for Sgd<T> {
         for_each_param(model, grads, |i, p, g| {
             let buf = (momentum != T::ZERO).then(|| state(buffers, i, p.len()).as_mut_slice());
             // A parameter the loss does not reach has a gradient of zeros.
-            match g {
-                Some(g) => h.update(p, g.iter().copied(), buf),
-                None => h.update(p, core::iter::repeat(T::ZERO), buf),
-            }
+            crate::kernel::vectorized(SgdJob { h, p, g, buf });
         });
         self.started = true;
     }
@@ -171,6 +169,7 @@ impl<T: Scalar> SgdStep<T> {
     /// Updates the parameter `p` with its gradient `g` and momentum buffer `buf` in one pass.
     /// The choices that hold for every element are made before the loops, so that each loop is
     /// one straight-line update the compiler vectorises.
+    #[inline(always)]
     fn update(self, p: &mut [T], g: impl Iterator<Item = T>, buf: Option<&mut [T]>) {
         let SgdStep {
             lr,
@@ -328,10 +327,7 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
         for_each_param(model, grads, |i, p, g| {
             let m = state(moments, i, p.len());
             let v = state(squares, i, p.len());
-            match g {
-                Some(g) => h.update(p, m, v, g.iter().copied()),
-                None => h.update(p, m, v, core::iter::repeat(T::ZERO)),
-            }
+            crate::kernel::vectorized(AdamJob { h, p, m, v, g });
         });
     }
 }
@@ -354,6 +350,7 @@ impl<T: Scalar> AdamStep<T> {
     /// Updates the parameter `p`, its moments `m` and `v` with its gradient `g` in one pass. The
     /// choice between decoupled and coupled decay is made before the loop, so that the loop is
     /// one straight-line update the compiler vectorises.
+    #[inline(always)]
     fn update(self, p: &mut [T], m: &mut [T], v: &mut [T], g: impl Iterator<Item = T>) {
         let AdamStep {
             b1,
@@ -379,6 +376,48 @@ impl<T: Scalar> AdamStep<T> {
             });
         } else {
             each.for_each(|(((p, m), v), d)| adam(p, m, v, d + wd * *p));
+        }
+    }
+}
+
+/// One parameter's SGD update, as a loop the kernel compiles for the CPU's vector width.
+struct SgdJob<'a, T> {
+    h: SgdStep<T>,
+    p: &'a mut [T],
+    g: Option<&'a [T]>,
+    buf: Option<&'a mut [T]>,
+}
+
+impl<T: Scalar> ElementLoop for SgdJob<'_, T> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        // A parameter the loss does not reach has a gradient of zeros.
+        match self.g {
+            Some(g) => self.h.update(self.p, g.iter().copied(), self.buf),
+            None => self.h.update(self.p, core::iter::repeat(T::ZERO), self.buf),
+        }
+    }
+}
+
+/// One parameter's Adam update, as a loop the kernel compiles for the CPU's vector width.
+struct AdamJob<'a, T> {
+    h: AdamStep<T>,
+    p: &'a mut [T],
+    m: &'a mut [T],
+    v: &'a mut [T],
+    g: Option<&'a [T]>,
+}
+
+impl<T: Scalar> ElementLoop for AdamJob<'_, T> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        match self.g {
+            Some(g) => self.h.update(self.p, self.m, self.v, g.iter().copied()),
+            None => self
+                .h
+                .update(self.p, self.m, self.v, core::iter::repeat(T::ZERO)),
         }
     }
 }
