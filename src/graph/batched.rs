@@ -2,7 +2,8 @@
 //! rows stacked ([`Dim` for `(B, R)`](crate::Dim)). Row-wise ops and products by a 2-D weight
 //! need nothing more; the ops here are the ones that work item by item: the batched product
 //! (with each item of the right operand transposed as a view, [`Var::t`]), the split of every
-//! item into attention heads and the merge back, and the causal mask of every item.
+//! item into attention heads and the merge back, the causal mask of every item, and a matrix
+//! added to every item.
 //!
 //! Each backward is written with the typed batched products and the heads' own functions, as
 //! the 2-D ops' are with theirs.
