@@ -859,3 +859,74 @@ fn a_causal_mask_of_a_non_square_dyn_matrix_panics_at_the_callers_line() {
     let v = g.input(&wide);
     check(case!(g.causal_mask(v)), &message);
 }
+
+#[test]
+fn batched_and_layer_graph_ops_with_dyn_sizes_that_disagree_panic_at_the_callers_line() {
+    use shapegrad::Batched;
+    use shapegrad::graph::Tape;
+    use shapegrad::make_guard;
+    let q = Batched::<Dyn, Dyn, Dyn>::zeros_with(Dyn(2), Dyn(3), Dyn(4));
+    let k = Batched::<Dyn, Dyn, Dyn>::zeros_with(Dyn(3), Dyn(3), Dyn(4));
+    let wide = Batched::<Dyn, Dyn, Dyn>::zeros_with(Dyn(2), Dyn(3), Dyn(5));
+    let positions = ones(4, 4);
+    let (x, w) = (ones(2, 3), ones(3, 4));
+    let (row4, row5) = (
+        Matrix::<Const<1>, Dyn>::filled_with(Const, Dyn(4), 1.0),
+        Matrix::<Const<1>, Dyn>::filled_with(Const, Dyn(5), 1.0),
+    );
+    let mut tape = Tape::new();
+    make_guard!(guard);
+    let g = tape.graph(guard);
+    let (qv, kv, wv) = (
+        g.input_batched(&q),
+        g.input_batched(&k),
+        g.input_batched(&wide),
+    );
+    let (pv, xv, wt) = (g.input(&positions), g.input(&x), g.input(&w));
+    let (r4, r5) = (g.input(&row4), g.input(&row5));
+    check(
+        case!(g.batched_matmul(qv, kv.t())),
+        &ShapeError::BatchCount {
+            op: "batched matmul: the right operand has the left operand's batch size",
+            expected: 2,
+            given: 3,
+        }
+        .to_string(),
+    );
+    check(
+        case!(g.causal_mask_items(wv)),
+        &ShapeError::Mismatch {
+            op: "causal_mask_items: the scores of a sequence against itself are square",
+            expected: (3, 3),
+            given: (3, 5),
+        }
+        .to_string(),
+    );
+    check(
+        case!(g.add_items(qv, pv)),
+        &ShapeError::Mismatch {
+            op: "add_items: the matrix added to every item has the items' shape",
+            expected: (3, 4),
+            given: (4, 4),
+        }
+        .to_string(),
+    );
+    check(
+        case!(g.linear(xv, wt, r5)),
+        &ShapeError::Mismatch {
+            op: "linear: the bias row has the weight's columns",
+            expected: (1, 4),
+            given: (1, 5),
+        }
+        .to_string(),
+    );
+    check(
+        case!(g.layer_norm(wt, r4, r5, 1e-5)),
+        &ShapeError::Mismatch {
+            op: "layer_norm: the bias has the matrix's columns",
+            expected: (1, 4),
+            given: (1, 5),
+        }
+        .to_string(),
+    );
+}
