@@ -3,10 +3,10 @@
 
 use core::marker::PhantomData;
 
-use super::batched::{as_items, batched_matmul_backward, items_view, value_slice};
+use super::batched::{as_items, batched_matmul_backward, items_view};
 use super::ops::with_rows;
 use super::tape::{LeafKey, Op, Tape};
-use super::{Graph, Id, Var, recycle, value_view};
+use super::{Graph, Id, Var, recycle, value_slice, value_view};
 use crate::batched::{merge_heads_flat, split_heads_flat};
 use crate::ops::matmul::{da_into, dx_into};
 use crate::{Batched, Const, Dim, Dyn, MatRef, Matrix, Scalar, Scale, Write, loss};

@@ -8,8 +8,9 @@
 //! Each backward is written with the typed batched products and the heads' own functions, as
 //! the 2-D ops' are with theirs.
 
-use super::tape::{Node, Op, Tape};
-use super::{Graph, Var};
+use super::ops::next_value;
+use super::tape::{Node, Op};
+use super::{Graph, Var, value_slice};
 use crate::batched::{BatchDims, SameBatch};
 use crate::error::OrPanic;
 use crate::shape::Product;
@@ -190,22 +191,6 @@ where
     }
 }
 
-/// The elements of node `i`, row-major: its buffer in the tape, or its borrowed leaf.
-pub(super) fn value_slice<'s, T: Scalar>(
-    nodes: &[Node<T>],
-    values: &'s [Matrix<Dyn, Dyn, T>],
-    leaves: &[&'s [T]],
-    i: usize,
-) -> &'s [T] {
-    match nodes[i].op {
-        Op::Leaf {
-            leaf,
-            copied: false,
-        } => leaves[leaf],
-        _ => values[i].as_slice(),
-    }
-}
-
 /// `data` as `items` matrices of `rows × cols`, one after another.
 pub(super) fn items_view<T: Scalar>(
     data: &[T],
@@ -351,13 +336,9 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         let (out_rows, out_cols) = X::out_dims(rows, a_cols);
         let out_rows = (batch, out_rows);
         self.with_tape(|tape, leaves| {
-            let n = tape.nodes.len();
-            Tape::slot(&mut tape.values, n);
-            let (before, rest) = tape.values.split_at_mut(n);
-            let out = &mut rest[0];
-            out.reuse_as(b * i, j, false);
-            let xs = value_slice(&tape.nodes, before, leaves, x.index);
-            let av = value_slice(&tape.nodes, before, leaves, a_index);
+            let (nodes, before, out) = next_value(tape, b * i, j);
+            let xs = value_slice(nodes, before, leaves, x.index);
+            let av = value_slice(nodes, before, leaves, a_index);
             let xv = items_view(xs, b, i, k);
             as_items(out, b, |out| {
                 let done = if transposed {
@@ -432,12 +413,8 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         cols: C,
     ) -> Var<'id, R, C> {
         self.with_tape(|tape, leaves| {
-            let n = tape.nodes.len();
-            Tape::slot(&mut tape.values, n);
-            let (before, rest) = tape.values.split_at_mut(n);
-            let out = &mut rest[0];
-            out.reuse_as(rows.size(), cols.size(), false);
-            let src = value_slice(&tape.nodes, before, leaves, x);
+            let (nodes, before, out) = next_value(tape, rows.size(), cols.size());
+            let src = value_slice(nodes, before, leaves, x);
             let f = if split {
                 crate::batched::split_heads_flat
             } else {
@@ -480,13 +457,9 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
             .or_panic();
         }
         self.with_tape(|tape, leaves| {
-            let n = tape.nodes.len();
-            Tape::slot(&mut tape.values, n);
-            let (before, rest) = tape.values.split_at_mut(n);
-            let out = &mut rest[0];
-            out.reuse_as(x.rows(), x.cols(), false);
-            let xs = value_slice(&tape.nodes, before, leaves, x.index);
-            let ms = value_slice(&tape.nodes, before, leaves, m.index);
+            let (nodes, before, out) = next_value(tape, x.rows(), x.cols());
+            let xs = value_slice(nodes, before, leaves, x.index);
+            let ms = value_slice(nodes, before, leaves, m.index);
             out.as_mut_slice().copy_from_slice(xs);
             for item in out.as_mut_slice().chunks_exact_mut(ms.len().max(1)) {
                 item.iter_mut().zip(ms).for_each(|(o, &v)| *o += v);

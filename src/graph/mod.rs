@@ -256,6 +256,22 @@ impl<T: Scalar> Drop for Graph<'_, '_, '_, T> {
     }
 }
 
+/// The elements of node `i`, row-major: its buffer in the tape, or its borrowed leaf.
+fn value_slice<'s, T: Scalar>(
+    nodes: &[Node<T>],
+    values: &'s [Matrix<Dyn, Dyn, T>],
+    leaves: &[&'s [T]],
+    i: usize,
+) -> &'s [T] {
+    match nodes[i].op {
+        Op::Leaf {
+            leaf,
+            copied: false,
+        } => leaves[leaf],
+        _ => values[i].as_slice(),
+    }
+}
+
 /// Node `i`'s value as a view: its buffer in the tape, or its borrowed leaf.
 fn value_view<'s, T: Scalar>(
     nodes: &[Node<T>],
@@ -264,11 +280,9 @@ fn value_view<'s, T: Scalar>(
     i: usize,
 ) -> MatRef<'s, Dyn, Dyn, T> {
     let node = nodes[i];
-    match node.op {
-        Op::Leaf {
-            leaf,
-            copied: false,
-        } => MatRef::row_major(leaves[leaf], Dyn(node.rows), Dyn(node.cols)),
-        _ => values[i].view(),
-    }
+    MatRef::row_major(
+        value_slice(nodes, values, leaves, i),
+        Dyn(node.rows),
+        Dyn(node.cols),
+    )
 }

@@ -48,13 +48,13 @@ fn make_owned<T: Scalar>(tape: &mut Tape<T>, leaves: &[&[T]], i: usize) {
 /// The nodes recorded so far, their values, and the buffer for the next node's value.
 type Split<'a, T> = (
     &'a [Node<T>],
-    &'a [Matrix<Dyn, Dyn, T>],
+    &'a mut [Matrix<Dyn, Dyn, T>],
     &'a mut Matrix<Dyn, Dyn, T>,
 );
 
 /// The buffer for the value of the node about to be recorded (index `tape.nodes.len()`), sized
 /// `rows × cols`, and the values of the nodes before it.
-fn next_value<T: Scalar>(tape: &mut Tape<T>, rows: usize, cols: usize) -> Split<'_, T> {
+pub(super) fn next_value<T: Scalar>(tape: &mut Tape<T>, rows: usize, cols: usize) -> Split<'_, T> {
     let n = tape.nodes.len();
     Tape::slot(&mut tape.values, n);
     let (before, rest) = tape.values.split_at_mut(n);
@@ -147,7 +147,7 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
         let cols = <InnerDims as Agree<K, K2>>::checked(w.cols);
         self.with_tape(|tape, leaves| {
             let (nodes, before, out) = next_value(tape, x.rows(), w.cols());
-            let bias = super::batched::value_slice(nodes, before, leaves, b.index);
+            let bias = super::value_slice(nodes, before, leaves, b.index);
             if !bias.is_empty() {
                 for row in out.as_mut_slice().chunks_exact_mut(bias.len()) {
                     row.copy_from_slice(bias);
@@ -686,11 +686,7 @@ impl<'id, 'p, T: Scalar> Graph<'id, '_, 'p, T> {
                 make_owned(tape, leaves, i);
             }
             let norm = crate::LayerNorm { eps };
-            let n = tape.nodes.len();
-            Tape::slot(&mut tape.values, n);
-            let (before, rest) = tape.values.split_at_mut(n);
-            let out = &mut rest[0];
-            out.reuse_as(x.rows(), x.cols(), false);
+            let (_, before, out) = next_value(tape, x.rows(), x.cols());
             with_rows(
                 before,
                 [gain.index, bias.index],
