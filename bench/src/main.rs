@@ -19,6 +19,7 @@
 #![deny(unsafe_code)]
 
 mod impls;
+mod machine;
 mod raw;
 mod stats;
 
@@ -359,24 +360,6 @@ fn csv_path() -> PathBuf {
     target.join("shapegrad-bench.csv")
 }
 
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into())
-}
-
 /// Per-core peak GFLOP/s for a dtype.
 fn peak_for(peak: Option<(f64, f64, &str)>, dtype: &str) -> Option<f64> {
     peak.map(|(s, d, _)| if dtype == "f32" { s } else { d })
@@ -401,9 +384,9 @@ fn main() -> ExitCode {
     println!(
         "shapegrad-bench ({} mode): {}; {} logical CPUs; load average {} at start",
         if args.quick { "quick" } else { "full" },
-        cpu_model(),
+        machine::cpu_model(),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
-        load()
+        machine::load_average()
     );
     println!(
         "sizes {}; after {} warm-up round(s), {} timed repetitions of every contestant, then \
@@ -581,7 +564,7 @@ fn main() -> ExitCode {
     println!(
         "done in {:.0} s; load average {} at the end",
         start.elapsed().as_secs_f64(),
-        load()
+        machine::load_average()
     );
     if failed {
         ExitCode::FAILURE

@@ -32,6 +32,8 @@
 //! `target/shapegrad-attention.csv` (under `CARGO_TARGET_DIR` when it is set).
 #![deny(unsafe_code)]
 
+#[path = "../machine.rs"]
+mod machine;
 #[path = "../stats.rs"]
 #[allow(dead_code)]
 mod stats;
@@ -603,7 +605,7 @@ fn main() {
          over PyTorch's (median over alternating rounds, 95 % interval); losses shapegrad / PyTorch"
     );
     let mut rows = Vec::new();
-    println!("load average at the start: {}", load_average());
+    println!("load average at the start: {}", machine::load_average());
     for &threads in &args.threads {
         rows.extend(run_threads(threads, &args, &dir, &mut torch));
     }
@@ -680,13 +682,6 @@ fn main() {
     println!(
         "{:.0} s in all; load average at the end: {}",
         start.elapsed().as_secs_f64(),
-        load_average()
+        machine::load_average()
     );
-}
-
-/// The 1, 5 and 15 minute load averages, where Linux gives them: the machine is shared.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".to_owned())
 }

@@ -31,6 +31,8 @@
 //! Rows go to `target/shapegrad-batched.csv` (under `CARGO_TARGET_DIR` when it is set).
 #![deny(unsafe_code)]
 
+#[path = "../machine.rs"]
+mod machine;
 #[path = "../stats.rs"]
 #[allow(dead_code)]
 mod stats;
@@ -440,24 +442,6 @@ fn csv_line(r: &Row) -> String {
     )
 }
 
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into())
-}
-
 fn usage() -> ! {
     eprintln!("usage: batched [--quick] [--rounds N] [--threads 1,2] [--no-torch]");
     std::process::exit(2)
@@ -495,9 +479,9 @@ fn main() {
     let start = Instant::now();
     println!(
         "batched: {}; {} logical CPUs; load average {} at start",
-        cpu_model(),
+        machine::cpu_model(),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
-        load()
+        machine::load_average()
     );
     let python = Torch::python();
     let torch_ok = want_torch && Torch::available(&python);
@@ -599,6 +583,6 @@ fn main() {
     println!(
         "done in {:.0} s; load average {} at the end",
         start.elapsed().as_secs_f64(),
-        load()
+        machine::load_average()
     );
 }
