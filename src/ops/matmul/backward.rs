@@ -44,6 +44,39 @@ pub struct Grads<I: Dim, K: Dim, J: Dim, T: Scalar = f32> {
 /// assert!((dx[(1, 0)] - row0).abs() < 1e-6);
 /// # let _ = (y, da);
 /// ```
+///
+/// A two-layer network, forward and backward by hand; each gradient has its parameter's type:
+///
+/// ```
+/// use shapegrad::{Const, MatMul, Matrix, dim};
+///
+/// dim!(Batch = 32, In = 784, Hidden = 128, Out = 10);
+///
+/// let x = Matrix::<Batch, In>::rand(0);
+/// let (w1, b1) = (Matrix::<In, Hidden>::rand(1), Matrix::<Const<1>, Hidden>::zeros());
+/// let (w2, b2) = (Matrix::<Hidden, Out>::rand(2), Matrix::<Const<1>, Out>::zeros());
+///
+/// // Forward: H = relu(X·W1 + b1), Y = H·W2 + b2.
+/// let mut z = x.matmul(&w1);
+/// z.add_row_to_each(&b1);
+/// let h = z.map(|v| v.max(0.0));
+/// let layer2 = MatMul::forward(&h, &w2); // keeps H and W2 for its backward
+/// let mut y = layer2.output().clone();
+/// y.add_row_to_each(&b2);
+///
+/// // Backward, for the loss l = sum(Y).
+/// let dy = Matrix::<Batch, Out>::ones();
+/// let db2: Matrix<Const<1>, Out> = dy.col_sums();
+/// let g2 = layer2.backward(&dy); // g2.dx = dY·W2ᵀ, g2.da = Hᵀ·dY
+/// let dw2: Matrix<Hidden, Out> = g2.da;
+/// let dz = Matrix::<Batch, Hidden>::from_fn(|i, j| {
+///     if z[(i, j)] > 0.0 { g2.dx[(i, j)] } else { 0.0 } // relu's gradient
+/// });
+/// let dw1: Matrix<In, Hidden> = x.t().matmul(&dz); // Xᵀ·dZ, the transpose a view
+/// let db1: Matrix<Const<1>, Hidden> = dz.col_sums();
+/// assert_eq!(db2.as_slice(), &[32.0; 10]);
+/// # let _ = (dw1, dw2, db1);
+/// ```
 #[derive(Clone, Debug)]
 pub struct MatMul<'a, I: Dim, K: Dim, J: Dim, T: Scalar = f32> {
     x: MatRef<'a, I, K, T>,
