@@ -1,7 +1,8 @@
-//! Batched products on several threads, where whole rounds of items run side by side (one item
-//! per thread) and the items left over run one after another: every item of every layout, for
-//! batches that fill the threads, leave items over or are smaller than the thread count,
-//! overwriting and accumulating, against the 2-D product of each pair of items on one thread.
+//! Batched products on several threads, where the first items (a whole number of rounds of the
+//! threads) are shared out one at a time between the calling thread and the pool, and the items
+//! left over run one after another: every item of every layout, for batches that fill the
+//! threads, leave items over or are smaller than the thread count, overwriting and accumulating,
+//! against the 2-D product of each pair of items on one thread.
 
 use core::num::NonZeroUsize;
 

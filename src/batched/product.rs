@@ -2,7 +2,7 @@
 //! the right one; and the product of every item by one 2-D matrix (`X·W` for a weight `W`).
 
 use crate::error::OrPanic;
-use crate::{Dim, Dyn, MatRef, RhsFor, Scalar, ShapeError, Threads, Write, kernel, with_threads};
+use crate::{Dim, Dyn, MatRef, RhsFor, Scalar, ShapeError, Write, kernel};
 
 use super::{Batched, BatchedRef, BatchedRhsFor};
 
@@ -55,22 +55,27 @@ fn batched_into<B: Dim, I: Dim, K: Dim, B2: Dim, K2: Dim, J: Dim, P: Dim, J2: Di
     let items = lhs.batch();
     // Under `Threads::Auto` the whole batch's work decides, as one product's would.
     let threads = crate::threads::threads_for(items * want.0, want.1, lhs.cols());
-    // Items are independent: on several threads, whole rounds of items run one item per thread,
-    // each at the kernel's one-thread speed, where splitting every item would synchronise the
-    // threads once per item (and the kernel's pool once per panel) on products too small to
-    // share out.
-    // Below the work `Threads::Auto` wakes the pool for, items are not spread over threads under
-    // any policy: waking a second thread costs more than it saves there (each item still gets the
-    // kernel's own schedule).
-    let muladds = (items * want.0 * want.1).saturating_mul(lhs.cols());
-    let parallel = if threads > 1 && muladds >= crate::threads::AUTO_PARALLEL_MIN_MULADDS {
+    // Items are independent: on several threads, whole items are shared out, each at the
+    // kernel's one-thread speed, where splitting every item would synchronise the threads once
+    // per item (and the kernel's pool once per panel) on products too small to share out. The
+    // calling thread starts at once and the pool's threads join as they wake
+    // (`kernel::share_chunks`), so a small batch costs no more than on one thread.
+    let parallel = if threads > 1 && items >= threads {
         items - items % threads
     } else {
         0
     };
     let (par, rest) = out.as_mut_slice().split_at_mut(parallel * n);
     if parallel > 0 {
-        items_in_parallel(par, lhs, rhs, threads, accumulate);
+        kernel::share_chunks(threads, par, n, |k, dst| {
+            kernel::gemm(
+                dst,
+                lhs.item(k).erase(),
+                rhs.item(k).erase(),
+                T::ONE,
+                accumulate,
+            );
+        });
     }
     // The last items, fewer than the threads, each with every thread the policy gives it.
     for (k, dst) in (parallel..).zip(rest.chunks_exact_mut(n)) {
@@ -83,43 +88,6 @@ fn batched_into<B: Dim, I: Dim, K: Dim, B2: Dim, K2: Dim, J: Dim, P: Dim, J2: Di
         );
     }
     Ok(())
-}
-
-/// `dst` (the first `threads · c` items of the product, for some `c`) computed as `threads`
-/// runs of `c` items, each run on one thread of rayon's pool with every product on that thread.
-fn items_in_parallel<B: Dim, I: Dim, K: Dim, B2: Dim, K2: Dim, J: Dim, T: Scalar>(
-    dst: &mut [T],
-    lhs: BatchedRef<'_, B, I, K, T>,
-    rhs: BatchedRef<'_, B2, K2, J, T>,
-    threads: usize,
-    accumulate: bool,
-) {
-    let n = lhs.rows() * rhs.cols();
-    let per_thread = dst.len() / n / threads;
-    let run = move |first: usize, dst: &mut [T]| {
-        with_threads(Threads::Sequential, || {
-            for (k, dst) in (first..).zip(dst.chunks_exact_mut(n)) {
-                kernel::gemm(
-                    dst,
-                    lhs.item(k).erase(),
-                    rhs.item(k).erase(),
-                    T::ONE,
-                    accumulate,
-                );
-            }
-        });
-    };
-    let mut runs = dst.chunks_exact_mut(per_thread * n).enumerate();
-    let first = runs.next();
-    rayon::scope(|s| {
-        for (r, dst) in runs {
-            s.spawn(move |_| run(r * per_thread, dst));
-        }
-        // The first run in the scope's own body, on a thread of the pool.
-        if let Some((_, dst)) = first {
-            run(0, dst);
-        }
-    });
 }
 
 impl<'a, B: Dim, I: Dim, K: Dim, T: Scalar> BatchedRef<'a, B, I, K, T> {

@@ -10,6 +10,9 @@
 #![allow(unsafe_code)]
 
 mod policy;
+mod share;
+
+pub(crate) use self::share::share_chunks;
 
 use self::policy::{
     FEW_ROWS_BLOCK, Machine, Plan, Schedule, Split, THIN_SPLIT_ROWS, cache_line, faer_block,
