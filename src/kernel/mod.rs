@@ -1,5 +1,6 @@
-//! The one call into the GEMM kernels, the crate's only unsafe code, and the choice of
-//! instruction set for element-wise loops ([`vectorized`]).
+//! The one call into the GEMM kernels, the crate's only unsafe code, the choice of instruction
+//! set for element-wise loops ([`vectorized`]), and independent items shared between the calling
+//! thread and the pool ([`share_chunks`]).
 //!
 //! Everything typed ends here: dimensions are plain `usize`s, transposes are strides, and the
 //! function is generic only over the element type (`f32` or `f64`), so each shape the user writes
