@@ -61,7 +61,9 @@ pub trait Scalar:
     fn sqrt(self) -> Self;
     /// The hyperbolic tangent.
     fn tanh(self) -> Self;
-    /// The error function, `2/√π ∫₀ˣ e^(−t²) dt` (from `libm`; std has none).
+    /// The error function, `2/√π ∫₀ˣ e^(−t²) dt`: `libm`'s in `f64` (std has none), a rational
+    /// approximation without branches in `f32`, so that loops over it vectorise (within 4.8e-7 of
+    /// the exact value, four units in the last place of 1; `libm`'s `erff` is within one).
     fn erf(self) -> Self;
     /// `self^n`.
     fn powi(self, n: i32) -> Self;
@@ -75,7 +77,8 @@ pub trait Scalar:
     fn from_usize(n: usize) -> Self;
 }
 
-/// The `Scalar` impl of a primitive float: constants, and the maths std or libm provides.
+/// The `Scalar` impl of a primitive float: constants, and the maths std or libm provides (`erf`
+/// in `f32` is [`erf_f32`]).
 macro_rules! float_scalar {
     ($t:ident, $erf:path) => {
         #[diagnostic::do_not_recommend]
@@ -142,5 +145,71 @@ macro_rules! float_scalar {
     };
 }
 
-float_scalar!(f32, libm::erff);
+float_scalar!(f32, erf_f32);
 float_scalar!(f64, libm::erf);
+
+/// `erf` in `f32` as `x·P(x²)/Q(x²)` on `x` clamped to `[−4, 4]` (beyond which `erf` rounds to
+/// `±1` in `f32`), with the minimax coefficients Eigen and XLA use. No branch and no table, so a
+/// loop of it vectorises, where `libm::erff` is a call with branches per element. NaN stays NaN.
+#[inline]
+fn erf_f32(x: f32) -> f32 {
+    const ALPHA: [f32; 7] = [
+        -2.726_142_4e-10,
+        2.770_681_5e-8,
+        -2.101_024e-6,
+        -5.692_506_2e-5,
+        -7.349_906_4e-4,
+        -2.954_6e-3,
+        -1.609_603_3e-2,
+    ];
+    const BETA: [f32; 5] = [
+        -1.456_607_15e-5,
+        -2.133_740_5e-4,
+        -1.682_827e-3,
+        -7.373_329_3e-3,
+        -1.426_473_9e-2,
+    ];
+    let x = x.clamp(-4.0, 4.0);
+    let x2 = x * x;
+    let p = ALPHA.iter().fold(0.0, |acc, &c| acc * x2 + c);
+    let q = BETA.iter().fold(0.0, |acc, &c| acc * x2 + c);
+    (x * p / q).clamp(-1.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scalar;
+
+    #[test]
+    fn f32_erf_is_within_four_ulp_of_one_of_the_exact_value() {
+        // Every f32 step of 2⁻¹² over [−6, 6], against libm's f64 erf.
+        let mut worst = (0.0f64, 0.0f32);
+        for i in -(6 << 12)..=(6 << 12) {
+            let x = i as f32 / 4096.0;
+            let err = (f64::from(Scalar::erf(x)) - libm::erf(f64::from(x))).abs();
+            if err > worst.0 {
+                worst = (err, x);
+            }
+        }
+        let bound = 4.0 * f64::from(f32::EPSILON);
+        assert!(
+            worst.0 <= bound,
+            "error {:e} at x = {}, bound {bound:e}",
+            worst.0,
+            worst.1
+        );
+        // Near zero the error is relative: erf(x) ≈ 2x/√π.
+        for x in [1e-30f32, 1e-10, 1e-5, -1e-3] {
+            let exact = libm::erf(f64::from(x));
+            let rel = ((f64::from(Scalar::erf(x)) - exact) / exact).abs();
+            assert!(
+                rel <= 4.0 * f64::from(f32::EPSILON),
+                "relative error {rel:e} at {x}"
+            );
+        }
+        assert_eq!(Scalar::erf(0.0f32), 0.0);
+        assert_eq!(Scalar::erf(f32::INFINITY), 1.0);
+        assert_eq!(Scalar::erf(f32::NEG_INFINITY), -1.0);
+        assert!(Scalar::erf(f32::NAN).is_nan());
+    }
+}
