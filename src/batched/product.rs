@@ -59,26 +59,8 @@ fn batched_into<B: Dim, I: Dim, K: Dim, B2: Dim, K2: Dim, J: Dim, P: Dim, J2: Di
     // kernel's one-thread speed, where splitting every item would synchronise the threads once
     // per item (and the kernel's pool once per panel) on products too small to share out. The
     // calling thread starts at once and the pool's threads join as they wake
-    // (`kernel::share_chunks`), so a small batch costs no more than on one thread.
-    let parallel = if threads > 1 && items >= threads {
-        items - items % threads
-    } else {
-        0
-    };
-    let (par, rest) = out.as_mut_slice().split_at_mut(parallel * n);
-    if parallel > 0 {
-        kernel::share_chunks(threads, par, n, |k, dst| {
-            kernel::gemm(
-                dst,
-                lhs.item(k).erase(),
-                rhs.item(k).erase(),
-                T::ONE,
-                accumulate,
-            );
-        });
-    }
-    // The last items, fewer than the threads, each with every thread the policy gives it.
-    for (k, dst) in (parallel..).zip(rest.chunks_exact_mut(n)) {
+    // (`kernel::share_chunks`), so the batch never waits for a sleeping thread.
+    let item = |k: usize, dst: &mut [T]| {
         kernel::gemm(
             dst,
             lhs.item(k).erase(),
@@ -86,6 +68,19 @@ fn batched_into<B: Dim, I: Dim, K: Dim, B2: Dim, K2: Dim, J: Dim, P: Dim, J2: Di
             T::ONE,
             accumulate,
         );
+    };
+    let parallel = if threads > 1 && items >= threads {
+        items - items % threads
+    } else {
+        0
+    };
+    let (par, rest) = out.as_mut_slice().split_at_mut(parallel * n);
+    if parallel > 0 {
+        kernel::share_chunks(threads, par, n, item);
+    }
+    // The last items, fewer than the threads, each with every thread the policy gives it.
+    for (k, dst) in (parallel..).zip(rest.chunks_exact_mut(n)) {
+        item(k, dst);
     }
     Ok(())
 }
