@@ -120,9 +120,11 @@ impl Workload for Run<W1, Data<Batch1, Pixels1>> {
     fn products(&self, inputs: &mut Vec<DynMatrix>, b: &mut Vec<DynMatrix>) {
         if inputs.is_empty() {
             let m = &self.model;
-            inputs.push(self.data.x.clone().into_dyn());
-            inputs.push(m.l1.weight.clone().into_dyn());
-            inputs.push(m.l2.weight.clone().into_dyn());
+            inputs.extend([
+                self.data.x.clone().into_dyn(),
+                m.l1.weight.clone().into_dyn(),
+                m.l2.weight.clone().into_dyn(),
+            ]);
         }
         products(b, &inputs[0], &inputs[1..]);
     }
@@ -147,10 +149,12 @@ impl Workload for Run<W2, Data<Batch2, Pixels2>> {
     fn products(&self, inputs: &mut Vec<DynMatrix>, b: &mut Vec<DynMatrix>) {
         if inputs.is_empty() {
             let m = &self.model;
-            inputs.push(self.data.x.clone().into_dyn());
-            inputs.push(m.l1.weight.clone().into_dyn());
-            inputs.push(m.l2.weight.clone().into_dyn());
-            inputs.push(m.l3.weight.clone().into_dyn());
+            inputs.extend([
+                self.data.x.clone().into_dyn(),
+                m.l1.weight.clone().into_dyn(),
+                m.l2.weight.clone().into_dyn(),
+                m.l3.weight.clone().into_dyn(),
+            ]);
         }
         products(b, &inputs[0], &inputs[1..]);
     }
